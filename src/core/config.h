@@ -1,0 +1,75 @@
+/*
+ * config — every tunable cap and timeout, with defaults, loaded from one YAML
+ * file (libyaml) and overridable with `--set key=value`. Keys use Suricata's
+ * names where Suricata has the same setting (flow.memcap,
+ * flow-timeouts.tcp.established, stream.reassembly.depth, defrag.timeout ...).
+ *
+ * The config is filled once at start-up by the main thread and read-only
+ * afterwards (shared by workers without locks).
+ */
+#ifndef MAMORI_CORE_CONFIG_H
+#define MAMORI_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum flow_proto_class { FPC_DEFAULT, FPC_TCP, FPC_UDP, FPC_ICMP, FPC_MAX };
+
+enum overlap_policy { OVERLAP_FIRST, OVERLAP_LAST, OVERLAP_BSD, OVERLAP_LINUX };
+
+struct config {
+	/* flow table */
+	uint64_t flow_memcap;
+	uint32_t flow_hash_size;
+	uint32_t timeout_new[FPC_MAX];
+	uint32_t timeout_est[FPC_MAX];
+	uint32_t timeout_closed[FPC_MAX];
+	/* tcp */
+	bool midstream;
+	bool async_oneside;
+	uint64_t reassembly_memcap;
+	uint64_t reassembly_depth; /* 0 = unlimited */
+	uint32_t reassembly_max_segments; /* out-of-order segments kept per direction */
+	int stream_overlap;
+	/* defrag */
+	uint64_t defrag_memcap;
+	uint32_t defrag_timeout;
+	uint32_t defrag_max_frags;
+	uint32_t defrag_trackers;
+	int defrag_overlap;
+	/* runtime */
+	uint32_t workers; /* 0 = number of cores */
+	uint64_t ring_size;
+	uint32_t stats_interval;
+	bool eve_flow;
+	bool eve_stats;
+	char eve_filename[256];
+	uint32_t snaplen;
+	bool promisc;
+};
+
+/* Fill c with the defaults. */
+void config_defaults(struct config *c);
+
+/*
+ * Set one key from its text form. `origin` names where the value came from
+ * ("--set", "file.yaml:12") for messages. Returns 0, or -1 after printing a
+ * message naming origin, key and the problem. Unknown keys warn and return 0
+ * (configurations written for Suricata carry keys mamori does not use).
+ */
+int config_set(struct config *c, const char *key, const char *value, const char *origin);
+
+/* Parse "key=value" (from --set). */
+int config_set_kv(struct config *c, const char *kv);
+
+/* Load a YAML file. Returns 0 or -1 after a message naming file and line. */
+int config_load_file(struct config *c, const char *path);
+
+/* Write every key with its current value and help text (for --help-config). */
+void config_dump(const struct config *c, FILE *out);
+
+/* Parse sizes like "64mb", "1gb", "4096"; durations are plain seconds. */
+int config_parse_size(const char *s, uint64_t *out);
+
+#endif

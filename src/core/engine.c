@@ -1,0 +1,503 @@
+/*
+ * engine — reader loop, workers, ticks, periodic stats, summary.
+ */
+#include "core/engine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "core/log.h"
+#include "core/ring.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+
+#define NS            1000000000ull
+#define SNAP_EVERY    4096 /* packets between counter snapshots */
+#define CHECK_EVERY   8192 /* packets between wall-clock checks on the reader */
+
+struct worker {
+	struct engine *eng;
+	unsigned id;
+	pthread_t thr;
+	bool started;
+	struct ring ring;
+	struct counters cnt;
+	struct decode_ctx dc;
+	struct flow_table *ft;
+	struct defrag *df;
+	struct eve_out out;
+	uint32_t since_snap;
+	pthread_mutex_t snap_lock;
+	struct counters snap;
+};
+
+struct engine {
+	struct config cfg;
+	struct eve eve;
+	struct eve_out out; /* stats records, reader thread */
+	struct counters cnt; /* reader-side counters (capture.*) */
+	struct worker *w;
+	unsigned nw;
+	bool threaded;
+	bool progress;
+	bool live;
+	uint64_t last_tick_sec;
+	bool have_tick;
+	struct timespec t0;
+	double last_stats, last_progress;
+	bool progress_shown;
+	uint64_t file_bytes_done;
+	int rc;
+};
+
+static volatile sig_atomic_t stop_requested;
+static struct capture *volatile current_capture;
+
+void engine_request_stop(void)
+{
+	stop_requested = 1;
+	struct capture *c = current_capture;
+	if (c)
+		capture_break(c);
+}
+
+static double now_s(const struct engine *e)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - e->t0.tv_sec) + (double)(t.tv_nsec - e->t0.tv_nsec) / 1e9;
+}
+
+/* ---- worker side ---- */
+
+static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
+{
+	struct worker *w = ctx;
+	if (w->eng->cfg.eve_flow)
+		eve_write_flow(&w->out, f, reason);
+}
+
+static void publish(struct worker *w)
+{
+	pthread_mutex_lock(&w->snap_lock);
+	w->snap = w->cnt;
+	pthread_mutex_unlock(&w->snap_lock);
+	w->since_snap = 0;
+}
+
+static void worker_tick(struct worker *w, uint64_t ts)
+{
+	flow_table_expire(w->ft, ts);
+	defrag_expire(w->df, ts);
+	if (w->eng->threaded)
+		publish(w);
+}
+
+static void worker_packet(struct worker *w, uint64_t ts, int linktype, const uint8_t *data,
+			  uint32_t caplen, uint32_t wirelen)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts = ts;
+	p.raw = rd_make(data, caplen);
+	p.wirelen = wirelen;
+	p.linktype = linktype;
+	decode_packet(&w->dc, &p);
+
+	if (p.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)) {
+		uint32_t len;
+		const uint8_t *dg = defrag_add(w->df, &p, &len);
+		if (dg) {
+			struct packet q;
+			memset(&q, 0, sizeof(q));
+			q.ts = ts;
+			q.raw = rd_make(dg, len);
+			q.wirelen = len;
+			q.linktype = LINK_RAW;
+			q.vlan_n = p.vlan_n;
+			memcpy(q.vlan, p.vlan, sizeof(q.vlan));
+			q.flags = PKT_REASSEMBLED;
+			decode_ip_datagram(&w->dc, &q);
+			if (q.ip_ver && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
+				flow_handle_packet(w->ft, &q);
+		}
+	} else if (p.ip_ver) {
+		flow_handle_packet(w->ft, &p);
+	}
+	if (w->eng->threaded && ++w->since_snap >= SNAP_EVERY)
+		publish(w);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	for (;;) {
+		const struct ring_rec *rec = ring_peek(&w->ring);
+		switch (rec->kind) {
+		case RING_PACKET:
+			worker_packet(w, rec->ts, rec->linktype, rec->data, rec->caplen, rec->wirelen);
+			break;
+		case RING_TICK:
+			worker_tick(w, rec->ts);
+			break;
+		case RING_STOP:
+			ring_pop(&w->ring, rec);
+			goto done;
+		default:
+			break;
+		}
+		ring_pop(&w->ring, rec);
+	}
+done:
+	flow_table_end_all(w->ft, FLOW_END_SHUTDOWN);
+	eve_out_flush(&w->out);
+	publish(w);
+	return NULL;
+}
+
+static int worker_init(struct engine *e, struct worker *w, unsigned id)
+{
+	const struct config *c = &e->cfg;
+	unsigned n = e->nw;
+
+	w->eng = e;
+	w->id = id;
+	w->dc.cnt = &w->cnt;
+	pthread_mutex_init(&w->snap_lock, NULL);
+	w->ft = flow_table_new(c, &w->cnt, c->flow_memcap / n, c->flow_hash_size / n);
+	w->df = defrag_new(c, &w->cnt, c->defrag_memcap / n);
+	if (!w->ft || !w->df || eve_out_init(&w->out, &e->eve, &w->cnt) < 0)
+		return -1;
+	flow_table_set_end_cb(w->ft, on_flow_end, w);
+	flow_table_set_stream_memcap(w->ft, c->reassembly_memcap / n);
+	if (e->threaded && ring_init(&w->ring, c->ring_size) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- engine ---- */
+
+struct engine *engine_new(const struct config *cfg, const char *outdir, bool progress)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	if (!e) {
+		log_error("out of memory");
+		return NULL;
+	}
+	e->cfg = *cfg;
+	e->progress = progress && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &e->t0);
+	e->nw = cfg->workers;
+	if (e->nw == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		e->nw = n > 0 ? (unsigned)n : 1;
+	}
+	if (e->nw > 256)
+		e->nw = 256;
+	e->threaded = e->nw > 1;
+	if (eve_open(&e->eve, outdir, cfg->eve_filename) < 0)
+		goto fail;
+	if (eve_out_init(&e->out, &e->eve, &e->cnt) < 0)
+		goto oom;
+	e->w = calloc(e->nw, sizeof(*e->w));
+	if (!e->w)
+		goto oom;
+	for (unsigned i = 0; i < e->nw; i++)
+		if (worker_init(e, &e->w[i], i) < 0)
+			goto oom;
+	if (e->threaded) {
+		for (unsigned i = 0; i < e->nw; i++) {
+			if (pthread_create(&e->w[i].thr, NULL, worker_main, &e->w[i]) != 0) {
+				log_error("cannot start worker thread: %s", strerror(errno));
+				goto fail;
+			}
+			e->w[i].started = true;
+		}
+	}
+	return e;
+oom:
+	log_error("out of memory setting up %u workers (lower flow.memcap or workers)", e->nw);
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+/* Put one record to worker i; file input waits for room, live input drops. */
+static void dispatch(struct engine *e, unsigned i, uint16_t kind, const struct capture_frame *fr)
+{
+	struct ring *r = &e->w[i].ring;
+	uint32_t caplen = fr ? fr->caplen : 0;
+	if (caplen > ring_max_payload(r))
+		caplen = (uint32_t)ring_max_payload(r);
+	for (int tries = 0;; tries++) {
+		if (ring_put(r, kind, fr ? fr->linktype : 0, fr ? fr->ts : 0, fr ? fr->data : NULL,
+			     caplen, fr ? fr->wirelen : 0) == 0)
+			return;
+		if (e->live && kind == RING_PACKET) {
+			CNT_INC(&e->cnt, CAP_RING_DROPS);
+			return;
+		}
+		if (tries == 0)
+			CNT_INC(&e->cnt, CAP_RING_WAITS);
+		if (tries < 64)
+			sched_yield();
+		else
+			usleep(50);
+	}
+}
+
+static void tick_all(struct engine *e, uint64_t ts)
+{
+	struct capture_frame fr = {.ts = ts};
+	for (unsigned i = 0; i < e->nw; i++) {
+		if (e->threaded)
+			dispatch(e, i, RING_TICK, &fr);
+		else
+			worker_tick(&e->w[i], ts);
+	}
+}
+
+/* Sum of everything counted so far (snapshots while workers run). */
+static void totals(struct engine *e, struct counters *sum, bool final)
+{
+	*sum = e->cnt;
+	for (unsigned i = 0; i < e->nw; i++) {
+		struct worker *w = &e->w[i];
+		if (!e->threaded || final) {
+			counters_merge(sum, &w->cnt);
+		} else {
+			pthread_mutex_lock(&w->snap_lock);
+			counters_merge(sum, &w->snap);
+			pthread_mutex_unlock(&w->snap_lock);
+		}
+	}
+}
+
+static void write_stats(struct engine *e, bool final)
+{
+	struct counters sum;
+	if (!e->cfg.eve_stats)
+		return;
+	totals(e, &sum, final);
+	eve_write_stats(&e->out, &sum, (uint64_t)now_s(e));
+	eve_out_flush(&e->out);
+}
+
+static void progress_line(struct engine *e, const struct capture *c, double t)
+{
+	uint64_t pk = e->cnt.c[CNT_CAP_PKTS];
+	fprintf(stderr, "\rmamori: %s: %" PRIu64 " packets, %.1f MB, %.0f packets/s   ", c->name, pk,
+		(double)e->cnt.c[CNT_CAP_BYTES] / 1e6, t > 0 ? (double)pk / t : 0.0);
+	e->progress_shown = true;
+}
+
+/* Wall-clock duties of the reader: periodic stats, progress, live counters. */
+static void housekeeping(struct engine *e, struct capture *c)
+{
+	double t = now_s(e);
+	if (e->cfg.stats_interval && t - e->last_stats >= e->cfg.stats_interval) {
+		if (e->live) {
+			uint64_t recv, drop, ifdrop;
+			if (capture_stats(c, &recv, &drop, &ifdrop) == 0) {
+				CNT_SET(&e->cnt, CAP_KERNEL_PKTS, recv);
+				CNT_SET(&e->cnt, CAP_KERNEL_DROPS, drop);
+				CNT_SET(&e->cnt, CAP_KERNEL_IFDROPS, ifdrop);
+			}
+		}
+		e->last_stats = t;
+		write_stats(e, false);
+	}
+	if (e->progress && t > 2.0 && t - e->last_progress >= 1.0) {
+		e->last_progress = t;
+		progress_line(e, c, t);
+	}
+}
+
+static int run_source(struct engine *e, struct capture *c)
+{
+	struct capture_frame fr;
+	uint32_t n = 0;
+	int rc = 0;
+
+	current_capture = c;
+	while (!stop_requested) {
+		int r = capture_next(c, &fr);
+		if (r == CAPTURE_AGAIN) {
+			housekeeping(e, c);
+			continue;
+		}
+		if (r == CAPTURE_EOF)
+			break;
+		if (r == CAPTURE_ERROR) {
+			if (e->progress_shown)
+				fputc('\n', stderr);
+			log_error("%s", c->err);
+			CNT_INC(&e->cnt, CAP_FILE_ERRORS);
+			rc = 1;
+			break;
+		}
+		CNT_INC(&e->cnt, CAP_PKTS);
+		CNT_ADD(&e->cnt, CAP_BYTES, fr.wirelen);
+		if (fr.caplen < fr.wirelen)
+			CNT_INC(&e->cnt, CAP_SNAP_TRUNC);
+		else if (fr.caplen > fr.wirelen)
+			CNT_INC(&e->cnt, CAP_CAPLEN_GT_LEN);
+
+		uint64_t sec = fr.ts / NS;
+		if (!e->have_tick || sec != e->last_tick_sec) {
+			if (e->have_tick)
+				tick_all(e, fr.ts);
+			e->have_tick = true;
+			e->last_tick_sec = sec;
+		}
+		if (e->threaded) {
+			uint32_t h = decode_shard_hash(fr.linktype, fr.data, fr.caplen);
+			dispatch(e, h % e->nw, RING_PACKET, &fr);
+		} else {
+			worker_packet(&e->w[0], fr.ts, fr.linktype, fr.data, fr.caplen, fr.wirelen);
+		}
+		if (++n % CHECK_EVERY == 0)
+			housekeeping(e, c);
+	}
+	current_capture = NULL;
+	return rc;
+}
+
+int engine_read_files(struct engine *e, char *const *files, int nfiles)
+{
+	int rc = 0;
+	for (int i = 0; i < nfiles && !stop_requested; i++) {
+		struct capture c;
+		if (capture_open_file(&c, files[i]) < 0) {
+			log_error("%s", c.err);
+			CNT_INC(&e->cnt, CAP_FILE_ERRORS);
+			rc = 1;
+			continue;
+		}
+		CNT_INC(&e->cnt, CAP_FILES);
+		if (!decode_linktype_supported(c.linktype))
+			log_warn("%s: link type %d (%s) is not supported; its packets are counted only",
+				 files[i], c.linktype,
+				 pcap_datalink_val_to_name(c.linktype) ? pcap_datalink_val_to_name(c.linktype) : "?");
+		if (run_source(e, &c) != 0)
+			rc = 1;
+		capture_close(&c);
+	}
+	return rc;
+}
+
+int engine_live(struct engine *e, const char *iface, const char *bpf)
+{
+	struct capture c;
+	e->live = true;
+	if (capture_open_live(&c, iface, bpf, e->cfg.snaplen, e->cfg.promisc) < 0) {
+		log_error("%s", c.err);
+		return 1;
+	}
+	if (!decode_linktype_supported(c.linktype))
+		log_warn("%s: link type %d is not supported; its packets are counted only", iface,
+			 c.linktype);
+	log_info("listening on %s%s%s", iface, bpf ? " with filter " : "", bpf ? bpf : "");
+	int rc = run_source(e, &c);
+	uint64_t recv, drop, ifdrop;
+	if (capture_stats(&c, &recv, &drop, &ifdrop) == 0) {
+		CNT_SET(&e->cnt, CAP_KERNEL_PKTS, recv);
+		CNT_SET(&e->cnt, CAP_KERNEL_DROPS, drop);
+		CNT_SET(&e->cnt, CAP_KERNEL_IFDROPS, ifdrop);
+	}
+	capture_close(&c);
+	return rc;
+}
+
+static void stop_workers(struct engine *e)
+{
+	if (e->threaded) {
+		for (unsigned i = 0; i < e->nw; i++)
+			if (e->w[i].started)
+				dispatch(e, i, RING_STOP, NULL);
+		for (unsigned i = 0; i < e->nw; i++) {
+			if (e->w[i].started)
+				pthread_join(e->w[i].thr, NULL);
+			e->w[i].started = false;
+		}
+	} else {
+		for (unsigned i = 0; i < e->nw; i++) {
+			flow_table_end_all(e->w[i].ft, FLOW_END_SHUTDOWN);
+			eve_out_flush(&e->w[i].out);
+		}
+	}
+}
+
+static void summary(struct engine *e, const struct counters *s)
+{
+	double t = now_s(e);
+	uint64_t events = 0;
+	for (int i = 0; i < EV_MAX; i++)
+		events += s->ev[i];
+	if (e->progress_shown)
+		fprintf(stderr, "\r%60s\r", "");
+	fprintf(stderr,
+		"mamori: %" PRIu64 " packets (%" PRIu64 " bytes) in %.2f s, %" PRIu64
+		" flows (tcp %" PRIu64 ", udp %" PRIu64 ", icmp %" PRIu64 ", other %" PRIu64 ")\n",
+		s->c[CNT_CAP_PKTS], s->c[CNT_CAP_BYTES], t, s->c[CNT_FLOW_TOTAL], s->c[CNT_FLOW_TCP],
+		s->c[CNT_FLOW_UDP], s->c[CNT_FLOW_ICMPV4] + s->c[CNT_FLOW_ICMPV6],
+		s->c[CNT_FLOW_OTHER]);
+	fprintf(stderr,
+		"mamori: %" PRIu64 " decoder anomalies in %" PRIu64 " packets, %" PRIu64
+		" reassembled datagrams, %" PRIu64 " tcp gaps, %" PRIu64 " evicted flows, %" PRIu64
+		" dropped packets\n",
+		events, s->c[CNT_DEC_INVALID],
+		s->c[CNT_DEFRAG_V4_DONE] + s->c[CNT_DEFRAG_V6_DONE], s->c[CNT_TCP_GAPS],
+		s->c[CNT_FLOW_EVICT_MEMCAP],
+		s->c[CNT_CAP_RING_DROPS] + s->c[CNT_CAP_KERNEL_DROPS] + s->c[CNT_DEFRAG_MEMCAP_DROPS]);
+	fprintf(stderr, "mamori: %" PRIu64 " records written to %s\n", s->c[CNT_EVE_RECORDS],
+		e->eve.path);
+}
+
+int engine_finish(struct engine *e)
+{
+	struct counters s;
+	stop_workers(e);
+	write_stats(e, true);
+	totals(e, &s, true);
+	summary(e, &s);
+	for (unsigned i = 0; i < e->nw; i++)
+		eve_out_flush(&e->w[i].out);
+	eve_out_flush(&e->out);
+	return eve_close(&e->eve) < 0 ? 3 : 0;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->w) {
+		stop_workers(e);
+		for (unsigned i = 0; i < e->nw; i++) {
+			struct worker *w = &e->w[i];
+			flow_table_free(w->ft);
+			defrag_free(w->df);
+			if (w->out.batch)
+				eve_out_free(&w->out);
+			if (w->ring.buf)
+				ring_destroy(&w->ring);
+			pthread_mutex_destroy(&w->snap_lock);
+		}
+		free(e->w);
+	}
+	if (e->out.batch)
+		eve_out_free(&e->out);
+	eve_close(&e->eve);
+	free(e);
+}

@@ -1,0 +1,58 @@
+/*
+ * ring — a single-producer/single-consumer byte ring carrying packet records
+ * from the reader thread to one worker. Records are copied in (the capture
+ * buffer is reused by libpcap) and read in place by the worker. Fixed size,
+ * allocated once; a full ring is the producer's decision: wait (file input)
+ * or drop (live input), counted either way.
+ */
+#ifndef MAMORI_CORE_RING_H
+#define MAMORI_CORE_RING_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ring_kind { RING_PACKET = 1, RING_TICK = 2, RING_STOP = 3, RING_PAD = 4 };
+
+struct ring_rec {
+	uint32_t size; /* whole record, header included, a multiple of 32 */
+	uint16_t kind;
+	uint16_t linktype;
+	uint32_t caplen;
+	uint32_t wirelen;
+	uint64_t ts;
+	uint8_t data[];
+};
+
+struct ring {
+	uint8_t *buf;
+	size_t size; /* power of two */
+	_Alignas(64) atomic_size_t head; /* written by the producer */
+	_Alignas(64) atomic_size_t tail; /* written by the consumer */
+	_Alignas(64) atomic_int sleeping;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+/* size is rounded up to a power of two (at least 64 KiB). 0 or -1. */
+int ring_init(struct ring *r, size_t size);
+void ring_destroy(struct ring *r);
+
+/*
+ * Producer: copy one record in. Returns 0, or -1 when there is no room now
+ * (nothing written). caplen is clamped by the caller to what fits.
+ */
+int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uint8_t *data,
+	     uint32_t caplen, uint32_t wirelen);
+
+/* Largest packet payload a record can carry in this ring. */
+size_t ring_max_payload(const struct ring *r);
+
+/* Consumer: the next record, blocking until one arrives. */
+const struct ring_rec *ring_peek(struct ring *r);
+/* Consumer: release the record returned by ring_peek. */
+void ring_pop(struct ring *r, const struct ring_rec *rec);
+
+#endif

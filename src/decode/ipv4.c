@@ -1,0 +1,165 @@
+/*
+ * ipv4 — RFC 791.
+ *
+ *   0               1               2               3
+ *   +-------+-------+---------------+-------------------------------+
+ *   |Version|  IHL  |      TOS      |          Total Length         |
+ *   +-------+-------+---------------+-----+-------------------------+
+ *   |        Identification         |Flags|     Fragment Offset     |
+ *   +---------------+---------------+-----+-------------------------+
+ *   |      TTL      |   Protocol    |        Header Checksum        |
+ *   +---------------+---------------+-------------------------------+
+ *   |                        Source Address                         |
+ *   |                     Destination Address                       |
+ *   |                    Options (IHL > 5)                          |
+ *
+ * A datagram cut short by the capture's snaplen is still decoded as far as
+ * it goes (flagged PKT_TRUNCATED); one whose length field claims more than
+ * the frame carries is ipv4.trunc_pkt. Fragments are handed to defrag.
+ */
+#include "decode/decode.h"
+
+#include <string.h>
+
+#define IPV4_MIN_HLEN 20
+
+enum { OPT_EOL = 0, OPT_NOP = 1 };
+
+
+/* One's-complement sum over len bytes (RFC 1071); 0 means "valid". */
+uint16_t ipv4_checksum(struct rd r, uint32_t len)
+{
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += rd_be16(r, i);
+	if (len & 1)
+		sum += (uint32_t)rd_u8(r, len - 1) << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void decode_options(struct decode_ctx *dc, struct packet *p, struct rd opts)
+{
+	uint32_t seen = 0; /* bit per option class, for duplicates */
+	uint32_t off = 0;
+
+	while (off < opts.len) {
+		uint8_t type = rd_u8(opts, off);
+		if (type == OPT_EOL)
+			return;
+		if (type == OPT_NOP) {
+			off++;
+			continue;
+		}
+		if (!rd_has(opts, off, 2)) {
+			decode_event(dc, p, EV_IPV4_OPT_MALFORMED);
+			return;
+		}
+		uint8_t len = rd_u8(opts, off + 1);
+		if (len < 2 || !rd_has(opts, off, len)) {
+			decode_event(dc, p, EV_IPV4_OPT_INVALID_LEN);
+			return;
+		}
+		uint32_t bit = 1u << (type & 31);
+		switch (type) {
+		case 7:   /* record route */
+		case 68:  /* timestamp */
+		case 130: /* security */
+		case 131: /* loose source route */
+		case 133: /* extended security */
+		case 134: /* CIPSO */
+		case 136: /* stream id */
+		case 137: /* strict source route */
+		case 148: /* router alert */
+		case 25:  /* quick-start */
+			if (seen & bit)
+				decode_event(dc, p, EV_IPV4_OPT_DUPLICATE);
+			seen |= bit;
+			break;
+		default:
+			decode_event(dc, p, EV_IPV4_OPT_UNKNOWN);
+			break;
+		}
+		off += len;
+	}
+}
+
+void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
+{
+	CNT_INC(dc->cnt, DEC_IPV4);
+	if (!rd_has(r, 0, IPV4_MIN_HLEN)) {
+		decode_event(dc, p, EV_IPV4_PKT_TOO_SMALL);
+		return;
+	}
+	if (rd_u8(r, 0) >> 4 != 4) {
+		decode_event(dc, p, EV_IPV4_WRONG_IP_VERSION);
+		return;
+	}
+	uint32_t hlen = (uint32_t)(rd_u8(r, 0) & 0x0f) * 4;
+	uint32_t total = rd_be16(r, 2);
+	if (hlen < IPV4_MIN_HLEN) {
+		decode_event(dc, p, EV_IPV4_HLEN_TOO_SMALL);
+		return;
+	}
+	if (total < hlen) {
+		decode_event(dc, p, EV_IPV4_IPLEN_SMALLER_THAN_HLEN);
+		return;
+	}
+	if (!rd_has(r, 0, hlen)) {
+		decode_event(dc, p, EV_IPV4_TRUNC_PKT);
+		return;
+	}
+	if (total > r.len) {
+		/* Cut by the snaplen: keep going on what we have. Otherwise the
+		 * length field lies. */
+		if (p->wirelen > p->raw.len && decode_off(p, r) + total <= p->wirelen) {
+			p->flags |= PKT_TRUNCATED;
+			total = r.len;
+		} else {
+			decode_event(dc, p, EV_IPV4_TRUNC_PKT);
+			return;
+		}
+	}
+	r.len = total; /* drop link-layer padding */
+
+	p->ip_ver = 4;
+	p->l3_off = decode_off(p, r);
+	p->ip_len = total;
+	p->ttl = rd_u8(r, 8);
+	memset(&p->src, 0, sizeof(p->src));
+	memset(&p->dst, 0, sizeof(p->dst));
+	rd_copy(r, 12, p->src.a, 4);
+	rd_copy(r, 16, p->dst.a, 4);
+
+	if (ipv4_checksum(r, hlen) != 0)
+		decode_event(dc, p, EV_IPV4_CHECKSUM_INVALID);
+	else
+		p->flags |= PKT_IPV4_CSUM_OK;
+	if (hlen > IPV4_MIN_HLEN)
+		decode_options(dc, p, rd_sub(r, IPV4_MIN_HLEN, hlen - IPV4_MIN_HLEN));
+
+	uint8_t proto = rd_u8(r, 9);
+	if (proto == 58)
+		decode_event(dc, p, EV_IPV4_ICMPV6);
+
+	uint16_t fo = rd_be16(r, 6);
+	uint32_t frag_off = (uint32_t)(fo & 0x1fff) * 8;
+	bool more = (fo & 0x2000) != 0;
+	if (more || frag_off) {
+		if (frag_off + (total - hlen) > 65535) {
+			decode_event(dc, p, EV_IPV4_FRAG_PKT_TOO_LARGE);
+			return;
+		}
+		p->proto = proto;
+		p->flags |= PKT_IPV4_FRAG;
+		p->frag_id = rd_be16(r, 4);
+		p->frag_off = frag_off;
+		p->frag_more = more;
+		p->frag_hdr_len = hlen;
+		p->frag_data = p->l3_off + hlen;
+		p->frag_len = total - hlen;
+		return;
+	}
+	decode_l4(dc, p, proto, rd_sub(r, hlen, total - hlen));
+}

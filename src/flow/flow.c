@@ -1,0 +1,408 @@
+/*
+ * flow — the flow table: lookup, creation, timeouts, eviction, ending.
+ * See flow.h for the model.
+ */
+#include "flow/flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define NCLASS      (FPC_MAX * FLOW_STATE_MAX)
+#define CHUNK_FLOWS 1024
+#define NS          1000000000ull
+
+struct flow_list {
+	struct flow *head, *tail;
+};
+
+struct flow_chunk {
+	struct flow_chunk *next;
+	struct flow flows[];
+};
+
+struct flow_table {
+	const struct config *cfg;
+	struct counters *cnt;
+	struct flow **buckets;
+	uint32_t mask;
+	struct flow_list lists[NCLASS];
+	uint64_t timeout_ns[NCLASS];
+	struct flow *free_list;
+	struct flow_chunk *chunks;
+	uint64_t max_flows, allocated, active;
+	flow_end_fn end_fn;
+	void *end_ctx;
+	struct stream_ctx stream;
+};
+
+static int proto_class(uint8_t proto)
+{
+	switch (proto) {
+	case 6:
+		return FPC_TCP;
+	case 17:
+		return FPC_UDP;
+	case 1:
+	case 58:
+		return FPC_ICMP;
+	default:
+		return FPC_DEFAULT;
+	}
+}
+
+static void list_unlink(struct flow_list *l, struct flow *f)
+{
+	if (f->lprev)
+		f->lprev->lnext = f->lnext;
+	else
+		l->head = f->lnext;
+	if (f->lnext)
+		f->lnext->lprev = f->lprev;
+	else
+		l->tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void list_append(struct flow_list *l, struct flow *f)
+{
+	f->lnext = NULL;
+	f->lprev = l->tail;
+	if (l->tail)
+		l->tail->lnext = f;
+	else
+		l->head = f;
+	l->tail = f;
+}
+
+struct flow_table *flow_table_new(const struct config *cfg, struct counters *cnt,
+				  uint64_t max_bytes, uint32_t buckets)
+{
+	struct flow_table *ft = calloc(1, sizeof(*ft));
+	uint32_t n = 1024;
+
+	if (!ft)
+		return NULL;
+	while (n < buckets && n < (1u << 30))
+		n <<= 1;
+	ft->buckets = calloc(n, sizeof(*ft->buckets));
+	if (!ft->buckets) {
+		free(ft);
+		return NULL;
+	}
+	ft->mask = n - 1;
+	ft->cfg = cfg;
+	ft->cnt = cnt;
+	ft->max_flows = max_bytes / sizeof(struct flow);
+	if (ft->max_flows < 16)
+		ft->max_flows = 16;
+	for (int c = 0; c < FPC_MAX; c++) {
+		ft->timeout_ns[c * FLOW_STATE_MAX + FLOW_STATE_NEW] = cfg->timeout_new[c] * NS;
+		ft->timeout_ns[c * FLOW_STATE_MAX + FLOW_STATE_ESTABLISHED] = cfg->timeout_est[c] * NS;
+		ft->timeout_ns[c * FLOW_STATE_MAX + FLOW_STATE_CLOSED] =
+			(c == FPC_TCP ? cfg->timeout_closed[FPC_TCP] : cfg->timeout_closed[FPC_DEFAULT]) * NS;
+	}
+	stream_ctx_init(&ft->stream, cfg, cnt, cfg->reassembly_memcap);
+	return ft;
+}
+
+void flow_table_set_end_cb(struct flow_table *ft, flow_end_fn fn, void *ctx)
+{
+	ft->end_fn = fn;
+	ft->end_ctx = ctx;
+}
+
+void flow_table_set_stream_sink(struct flow_table *ft, const struct stream_sink *sink)
+{
+	ft->stream.sink = *sink;
+}
+
+void flow_table_set_stream_memcap(struct flow_table *ft, uint64_t memcap)
+{
+	ft->stream.memcap = memcap;
+}
+
+uint64_t flow_table_active(const struct flow_table *ft)
+{
+	return ft->active;
+}
+
+static void flow_end(struct flow_table *ft, struct flow *f, enum flow_end_reason reason)
+{
+	if (f->proto == 6 && f->tcp.flags & TCPS_TRACKED)
+		stream_flow_end(&ft->stream, f);
+	if (ft->end_fn)
+		ft->end_fn(ft->end_ctx, f, reason);
+
+	list_unlink(&ft->lists[f->tclass], f);
+	struct flow **pp = &ft->buckets[f->hash & ft->mask];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+
+	switch (reason) {
+	case FLOW_END_TIMEOUT:
+		CNT_INC(ft->cnt, FLOW_END_TIMEOUT);
+		break;
+	case FLOW_END_SHUTDOWN:
+		CNT_INC(ft->cnt, FLOW_END_SHUTDOWN);
+		break;
+	case FLOW_END_FORCED:
+		break;
+	}
+	ft->active--;
+	CNT_SET(ft->cnt, FLOW_ACTIVE, ft->active);
+	f->hnext = ft->free_list;
+	ft->free_list = f;
+}
+
+void flow_table_expire(struct flow_table *ft, uint64_t now)
+{
+	for (int c = 0; c < NCLASS; c++) {
+		struct flow_list *l = &ft->lists[c];
+		while (l->head && now > l->head->last_ts + ft->timeout_ns[c])
+			flow_end(ft, l->head, FLOW_END_TIMEOUT);
+	}
+}
+
+void flow_table_end_all(struct flow_table *ft, enum flow_end_reason reason)
+{
+	for (int c = 0; c < NCLASS; c++)
+		while (ft->lists[c].head)
+			flow_end(ft, ft->lists[c].head, reason);
+}
+
+void flow_table_free(struct flow_table *ft)
+{
+	if (!ft)
+		return;
+	flow_table_end_all(ft, FLOW_END_SHUTDOWN);
+	while (ft->chunks) {
+		struct flow_chunk *ch = ft->chunks;
+		ft->chunks = ch->next;
+		free(ch);
+	}
+	free(ft->buckets);
+	free(ft);
+}
+
+/* A free flow: from the free list, a new chunk, or by evicting the idlest. */
+static struct flow *flow_get(struct flow_table *ft, uint64_t now)
+{
+	if (!ft->free_list && ft->allocated < ft->max_flows) {
+		uint64_t n = ft->max_flows - ft->allocated;
+		if (n > CHUNK_FLOWS)
+			n = CHUNK_FLOWS;
+		struct flow_chunk *ch = malloc(sizeof(*ch) + n * sizeof(struct flow));
+		if (ch) {
+			ch->next = ft->chunks;
+			ft->chunks = ch;
+			for (uint64_t i = 0; i < n; i++) {
+				ch->flows[i].hnext = ft->free_list;
+				ft->free_list = &ch->flows[i];
+			}
+			ft->allocated += n;
+			CNT_SET(ft->cnt, FLOW_MEMUSE, ft->allocated * sizeof(struct flow));
+		} else {
+			CNT_INC(ft->cnt, FLOW_ALLOC_FAIL);
+		}
+	}
+	if (!ft->free_list)
+		flow_table_expire(ft, now);
+	if (!ft->free_list) {
+		struct flow *victim = NULL;
+		for (int c = 0; c < NCLASS; c++) {
+			struct flow *h = ft->lists[c].head;
+			if (h && (!victim || h->last_ts < victim->last_ts))
+				victim = h;
+		}
+		if (!victim)
+			return NULL;
+		CNT_INC(ft->cnt, FLOW_EVICT_MEMCAP);
+		flow_end(ft, victim, FLOW_END_FORCED);
+	}
+	struct flow *f = ft->free_list;
+	ft->free_list = f->hnext;
+	return f;
+}
+
+static bool addr_port_le(const struct addr *a, uint16_t pa, const struct addr *b, uint16_t pb)
+{
+	int c = memcmp(a->a, b->a, sizeof(a->a));
+	return c < 0 || (c == 0 && pa <= pb);
+}
+
+static void make_key(const struct packet *p, struct flow_key *k)
+{
+	uint16_t sp = p->flags & PKT_HAS_PORTS ? p->sp : 0;
+	uint16_t dp = p->flags & PKT_HAS_PORTS ? p->dp : 0;
+
+	memset(k, 0, sizeof(*k));
+	if (addr_port_le(&p->src, sp, &p->dst, dp)) {
+		k->lo = p->src;
+		k->hi = p->dst;
+		k->plo = sp;
+		k->phi = dp;
+	} else {
+		k->lo = p->dst;
+		k->hi = p->src;
+		k->plo = dp;
+		k->phi = sp;
+	}
+	for (int i = 0; i < p->vlan_n; i++)
+		k->vlan[i] = p->vlan[i];
+	k->proto = p->proto;
+	k->ip_ver = p->ip_ver;
+}
+
+static void flow_init(struct flow_table *ft, struct flow *f, const struct flow_key *k,
+		      uint32_t hash, const struct packet *p)
+{
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->hash = hash;
+	f->start_ts = f->last_ts = p->ts;
+	f->proto = p->proto;
+	f->ip_ver = p->ip_ver;
+	f->vlan_n = p->vlan_n;
+	memcpy(f->vlan, p->vlan, sizeof(f->vlan));
+	uint16_t sp = p->flags & PKT_HAS_PORTS ? p->sp : 0;
+	uint16_t dp = p->flags & PKT_HAS_PORTS ? p->dp : 0;
+	/* A SYN/ACK seen first answers a SYN we missed: its sender is the server. */
+	if (p->proto == 6 && (p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+		f->src = p->dst;
+		f->dst = p->src;
+		f->sp = dp;
+		f->dp = sp;
+	} else {
+		f->src = p->src;
+		f->dst = p->dst;
+		f->sp = sp;
+		f->dp = dp;
+	}
+	f->flow_id = XXH64(k, sizeof(*k), p->ts) & ((1ull << 51) - 1);
+	if (f->flow_id == 0)
+		f->flow_id = 1;
+
+	f->hnext = ft->buckets[hash & ft->mask];
+	ft->buckets[hash & ft->mask] = f;
+	f->tclass = (uint8_t)(proto_class(p->proto) * FLOW_STATE_MAX + FLOW_STATE_NEW);
+	list_append(&ft->lists[f->tclass], f);
+	ft->active++;
+	CNT_SET(ft->cnt, FLOW_ACTIVE, ft->active);
+	CNT_INC(ft->cnt, FLOW_TOTAL);
+	switch (p->proto) {
+	case 6:
+		CNT_INC(ft->cnt, FLOW_TCP);
+		break;
+	case 17:
+		CNT_INC(ft->cnt, FLOW_UDP);
+		break;
+	case 1:
+		CNT_INC(ft->cnt, FLOW_ICMPV4);
+		break;
+	case 58:
+		CNT_INC(ft->cnt, FLOW_ICMPV6);
+		break;
+	default:
+		CNT_INC(ft->cnt, FLOW_OTHER);
+		break;
+	}
+}
+
+/* Should this TCP packet start a new session on an old flow (port reuse)? */
+static bool tcp_reuse(const struct flow *f, const struct packet *p, int dir)
+{
+	if (p->proto != 6 || (p->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
+		return false;
+	if (!(f->tcp.flags & TCPS_TRACKED) || f->tcp.state < TCP_FIN_WAIT1)
+		return false;
+	return f->tcp.state == TCP_CLOSED || p->tcp_seq != f->tcp.s[dir].isn;
+}
+
+static uint8_t flow_state_of(const struct flow *f)
+{
+	if (f->proto == 6 && f->tcp.flags & TCPS_TRACKED) {
+		if (f->tcp.state == TCP_CLOSED)
+			return FLOW_STATE_CLOSED;
+		return f->tcp.state >= TCP_ESTABLISHED ? FLOW_STATE_ESTABLISHED : FLOW_STATE_NEW;
+	}
+	return f->seen_dir[0] && f->seen_dir[1] ? FLOW_STATE_ESTABLISHED : FLOW_STATE_NEW;
+}
+
+void flow_handle_packet(struct flow_table *ft, struct packet *p)
+{
+	struct flow_key k;
+	struct flow *f;
+	int dir;
+
+	make_key(p, &k);
+	uint32_t hash = (uint32_t)XXH3_64bits(&k, sizeof(k));
+
+	for (f = ft->buckets[hash & ft->mask]; f; f = f->hnext)
+		if (f->hash == hash && memcmp(&f->key, &k, sizeof(k)) == 0)
+			break;
+	if (f) {
+		dir = (memcmp(&p->src, &f->src, sizeof(p->src)) == 0 &&
+		       (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp)) ? 0 : 1;
+		if (p->ts > f->last_ts + ft->timeout_ns[f->tclass]) {
+			flow_end(ft, f, FLOW_END_TIMEOUT);
+			f = NULL;
+		} else if (tcp_reuse(f, p, dir)) {
+			CNT_INC(ft->cnt, FLOW_END_REUSE);
+			flow_end(ft, f, FLOW_END_FORCED);
+			f = NULL;
+		}
+	}
+	if (!f) {
+		f = flow_get(ft, p->ts);
+		if (!f)
+			return;
+		flow_init(ft, f, &k, hash, p);
+		dir = memcmp(&p->src, &f->src, sizeof(p->src)) == 0 &&
+		      (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp) ? 0 : 1;
+	}
+
+	p->flow = f;
+	p->dir = (uint8_t)dir;
+	f->seen_dir[dir] = true;
+	f->pkts[dir]++;
+	f->bytes[dir] += p->raw.len;
+	if (p->ts > f->last_ts)
+		f->last_ts = p->ts;
+	if (p->proto == 6 && p->flags & PKT_HAS_PORTS) {
+		f->tcp_flags[dir] |= p->tcp_flags;
+		stream_handle(&ft->stream, f, p);
+	} else if (p->proto == 1 || p->proto == 58) {
+		if (f->pkts[dir] == 1) {
+			f->icmp_type[dir] = p->icmp_type;
+			f->icmp_code[dir] = p->icmp_code;
+		}
+	}
+
+	uint8_t tclass = (uint8_t)(proto_class(p->proto) * FLOW_STATE_MAX + flow_state_of(f));
+	f->state = tclass % FLOW_STATE_MAX;
+	list_unlink(&ft->lists[f->tclass], f);
+	f->tclass = tclass;
+	list_append(&ft->lists[tclass], f);
+}
+
+const char *flow_state_name(const struct flow *f)
+{
+	static const char *const names[] = {"new", "established", "closed"};
+	return names[f->state % FLOW_STATE_MAX];
+}
+
+const char *flow_reason_name(enum flow_end_reason r)
+{
+	switch (r) {
+	case FLOW_END_TIMEOUT:
+		return "timeout";
+	case FLOW_END_FORCED:
+		return "forced";
+	case FLOW_END_SHUTDOWN:
+		return "shutdown";
+	}
+	return "unknown";
+}

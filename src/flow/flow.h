@@ -1,0 +1,117 @@
+/*
+ * flow — the per-worker bidirectional flow table.
+ *
+ * Flows are keyed by the normalised 5-tuple plus VLAN ids, so both directions
+ * land on the same entry. Timeouts follow packet time. Each flow sits in one
+ * of several lists, one per timeout class (protocol x state); a list is in
+ * last-seen order, so its head is always the next to expire and a sweep costs
+ * only the flows it ends. At the memory cap the idlest flow is evicted
+ * (counted). When a flow ends, the table calls the owner's end callback
+ * (which writes the EVE record) before freeing it.
+ *
+ * A table belongs to one worker thread; nothing here is thread-safe, nothing
+ * needs to be.
+ */
+#ifndef MAMORI_FLOW_FLOW_H
+#define MAMORI_FLOW_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/counters.h"
+#include "decode/packet.h"
+#include "flow/stream.h"
+
+enum flow_state { FLOW_STATE_NEW, FLOW_STATE_ESTABLISHED, FLOW_STATE_CLOSED, FLOW_STATE_MAX };
+
+enum flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_FORCED, FLOW_END_SHUTDOWN };
+
+struct flow_key {
+	struct addr lo, hi; /* lower (address, port) end first */
+	uint16_t plo, phi;
+	uint16_t vlan[PKT_MAX_VLANS];
+	uint8_t proto;
+	uint8_t ip_ver;
+	uint8_t pad[2];
+};
+
+struct flow {
+	struct flow_key key;
+	struct flow *hnext;         /* hash chain */
+	struct flow *lprev, *lnext; /* timeout-class list */
+	uint64_t flow_id;
+	uint64_t start_ts, last_ts; /* ns */
+	uint32_t hash;
+	uint8_t tclass;
+	uint8_t state;
+	bool seen_dir[2];
+
+	/* the initiator's view: src is the client */
+	struct addr src, dst;
+	uint16_t sp, dp;
+	uint8_t proto, ip_ver;
+	uint8_t vlan_n;
+	uint16_t vlan[PKT_MAX_VLANS];
+
+	uint64_t pkts[2], bytes[2];
+	uint8_t tcp_flags[2];
+	uint8_t icmp_type[2], icmp_code[2];
+	bool alerted;
+	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
+
+	struct tcp_session tcp;
+};
+
+typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end_reason reason);
+
+struct flow_table;
+
+/*
+ * Create a table. `max_bytes` caps flow memory (flows are allocated in
+ * chunks, never per packet); `buckets` is rounded up to a power of two.
+ * `cfg` and `cnt` are borrowed for the table's lifetime. NULL on OOM.
+ */
+struct flow_table *flow_table_new(const struct config *cfg, struct counters *cnt,
+				  uint64_t max_bytes, uint32_t buckets);
+
+/* End every flow (reason shutdown, calling the end callback), then free. */
+void flow_table_free(struct flow_table *ft);
+
+void flow_table_set_end_cb(struct flow_table *ft, flow_end_fn fn, void *ctx);
+void flow_table_set_stream_sink(struct flow_table *ft, const struct stream_sink *sink);
+
+/*
+ * Find or create the flow of an IP packet, update its counters and state,
+ * run TCP tracking and reassembly. Sets p->flow and p->dir; p->flow stays
+ * NULL when the flow could not be created (memory exhausted, counted).
+ */
+void flow_handle_packet(struct flow_table *ft, struct packet *p);
+
+/* End flows whose timeout has passed at packet time `now` (ns). */
+void flow_table_expire(struct flow_table *ft, uint64_t now);
+
+/* End every flow with the given reason (end of input: FLOW_END_SHUTDOWN). */
+void flow_table_end_all(struct flow_table *ft, enum flow_end_reason reason);
+
+uint64_t flow_table_active(const struct flow_table *ft);
+
+/* Names used in EVE. */
+const char *flow_state_name(const struct flow *f);
+const char *flow_reason_name(enum flow_end_reason r);
+
+/* Cap the memory for buffered out-of-order TCP data (per table). */
+void flow_table_set_stream_memcap(struct flow_table *ft, uint64_t memcap);
+
+/*
+ * Community ID v1 of a tuple: alen is 4 or 16; for ICMP, sport is the type
+ * and dport the code. Writes "1:<base64>" (at least 32 bytes). 0 or -1.
+ */
+int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, uint8_t proto,
+		    uint16_t sport, uint16_t dport, uint16_t seed, char *out, unsigned outlen);
+
+/* Community ID v1 (https://github.com/corelight/community-id-spec), seed 0:
+ * writes "1:<base64>" into out (at least 32 bytes). */
+void flow_community_id(const struct flow *f, uint16_t seed, char *out, unsigned outlen);
+
+#endif

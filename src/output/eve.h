@@ -1,0 +1,53 @@
+/*
+ * eve — Suricata-compatible EVE JSON output: one object per line in
+ * OUTDIR/eve.json. Workers format records into their own `struct eve_out`
+ * and append whole batches to the shared file under a lock, so lines never
+ * interleave. Records that cannot be formatted (over the size cap) or written
+ * are counted, never silently lost.
+ */
+#ifndef MAMORI_OUTPUT_EVE_H
+#define MAMORI_OUTPUT_EVE_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "core/counters.h"
+#include "flow/flow.h"
+#include "output/json.h"
+
+struct eve {
+	FILE *f;
+	pthread_mutex_t lock;
+	char path[4096];
+	bool failed;
+};
+
+struct eve_out {
+	struct eve *eve;
+	struct counters *cnt;
+	struct jbuf rec;
+	char *batch;
+	size_t blen, bcap;
+};
+
+/* Create (truncate) dir/filename; dir is created if missing. 0 or -1 with a message. */
+int eve_open(struct eve *e, const char *dir, const char *filename);
+/* Close the file; -1 when any write failed. */
+int eve_close(struct eve *e);
+
+int eve_out_init(struct eve_out *o, struct eve *e, struct counters *cnt);
+void eve_out_flush(struct eve_out *o);
+void eve_out_free(struct eve_out *o); /* flushes first */
+
+void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reason reason);
+
+/* A stats record from merged counters (main thread). uptime in seconds. */
+void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);
+
+/* "TCP", "UDP", "ICMP", "IPv6-ICMP", ... or the number. out >= 8 bytes. */
+const char *eve_proto_name(uint8_t proto, char *out, size_t outlen);
+
+/* Text form of an address (inet_ntop). */
+void eve_addr_str(const struct addr *a, int ip_ver, char *out, size_t outlen);
+
+#endif

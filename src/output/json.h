@@ -1,0 +1,44 @@
+/*
+ * json — a small JSON writer into a growable buffer with a hard cap, used
+ * for EVE records. Strings are escaped for JSON and invalid UTF-8 bytes are
+ * written as \u00XX, so any wire bytes make valid output. Commas are handled
+ * by a nesting stack. At the cap the record is marked truncated and further
+ * writes are ignored (the caller drops the record and counts it).
+ */
+#ifndef MAMORI_OUTPUT_JSON_H
+#define MAMORI_OUTPUT_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct jbuf {
+	char *p;
+	size_t len, cap, max;
+	bool overflow;
+	int depth;
+	bool first[JSON_MAX_DEPTH];
+};
+
+/* initial/max are byte sizes; returns 0 or -1 (OOM). Free with jb_free. */
+int jb_init(struct jbuf *jb, size_t initial, size_t max);
+void jb_free(struct jbuf *jb);
+void jb_reset(struct jbuf *jb); /* empty the buffer, keep the memory */
+
+void jb_open(struct jbuf *jb, const char *key);       /* "key":{  or { */
+void jb_close(struct jbuf *jb);                       /* } */
+void jb_open_array(struct jbuf *jb, const char *key); /* "key":[ */
+void jb_close_array(struct jbuf *jb);                 /* ] */
+void jb_str(struct jbuf *jb, const char *key, const char *s);
+void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n);
+void jb_u64(struct jbuf *jb, const char *key, uint64_t v);
+void jb_i64(struct jbuf *jb, const char *key, int64_t v);
+void jb_bool(struct jbuf *jb, const char *key, bool v);
+void jb_raw(struct jbuf *jb, const char *s, size_t n); /* no comma logic */
+
+/* Suricata's timestamp: 2024-01-15T09:00:00.123456+0000 (local time). */
+void json_format_ts(uint64_t ts_ns, char *out, size_t outlen);
+
+#endif
