@@ -834,8 +834,7 @@ int pcapw_add_icmp4_echo(struct pcapw_pkt *p, bool reply, uint16_t id, uint16_t 
 	return icmp_hdr(p, PCAPW_L_ICMP4, reply ? 0 : 8, 0, (uint32_t)id << 16 | seq);
 }
 
-int pcapw_add_icmp4_unreach(struct pcapw_pkt *p, uint8_t code, const uint8_t *orig,
-			    size_t orig_len)
+int pcapw_add_icmp4_unreach(struct pcapw_pkt *p, uint8_t code, const uint8_t *orig, size_t orig_len)
 {
 	size_t q;
 	int off;
@@ -1030,8 +1029,7 @@ int pcapw_udp_datagram(uint8_t *buf, size_t cap, const struct pcapw_host *src,
 	size_t total = 8 + len;
 	uint16_t c;
 
-	if (src->family != dst->family || (src->family != 4 && src->family != 6) ||
-	    (len && !data))
+	if (src->family != dst->family || (src->family != 4 && src->family != 6) || (len && !data))
 		return -EINVAL;
 	if (total > 0xffff)
 		return -EINVAL;

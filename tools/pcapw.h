@@ -29,12 +29,12 @@
 #define PCAPW_MUST_CHECK __attribute__((warn_unused_result))
 
 /* Link types (the pcap LINKTYPE_ values) the packet builder knows. */
-#define PCAPW_LINK_NULL     0   /* BSD loopback: 4-byte address family, file byte order */
-#define PCAPW_LINK_ETHERNET 1   /* Ethernet II, optionally with 802.1Q / 802.1ad tags */
-#define PCAPW_LINK_RAW      101 /* raw IPv4 or IPv6, no link header */
-#define PCAPW_LINK_LOOP     108 /* OpenBSD loopback: 4-byte address family, network order */
-#define PCAPW_LINK_SLL      113 /* Linux cooked capture v1, 16-byte header */
-#define PCAPW_LINK_SLL2     276 /* Linux cooked capture v2, 20-byte header */
+#define PCAPW_LINK_NULL	    0	/* BSD loopback: 4-byte address family, file byte order */
+#define PCAPW_LINK_ETHERNET 1	/* Ethernet II, optionally with 802.1Q / 802.1ad tags */
+#define PCAPW_LINK_RAW	    101 /* raw IPv4 or IPv6, no link header */
+#define PCAPW_LINK_LOOP	    108 /* OpenBSD loopback: 4-byte address family, network order */
+#define PCAPW_LINK_SLL	    113 /* Linux cooked capture v1, 16-byte header */
+#define PCAPW_LINK_SLL2	    276 /* Linux cooked capture v2, 20-byte header */
 
 /* ----------------------------------------------------------------------------------------
  * Writer
@@ -57,7 +57,7 @@ struct pcapw {
 	uint32_t snaplen;
 	uint64_t offset;   /* bytes written to fp so far */
 	uint64_t nrecords; /* records accepted (written or buffered) */
-	int err;           /* first error, sticky */
+	int err;	   /* first error, sticky */
 	struct pcapw_rec *q;
 	size_t qlen, qcap, qbytes;
 };
@@ -126,13 +126,13 @@ enum pcapw_layer_kind {
 };
 
 struct pcapw_layer {
-	uint8_t kind;      /* enum pcapw_layer_kind */
-	uint8_t next_ns;   /* namespace of the next-protocol field (private) */
-	uint8_t flags;     /* private */
-	uint32_t off;      /* offset of the layer in the buffer */
-	uint32_t len;      /* header length */
-	int32_t next_off;  /* offset of the next-protocol field, -1 if none */
-	int32_t next_val;  /* value this layer announces to the one before it, -1 if none */
+	uint8_t kind;	  /* enum pcapw_layer_kind */
+	uint8_t next_ns;  /* namespace of the next-protocol field (private) */
+	uint8_t flags;	  /* private */
+	uint32_t off;	  /* offset of the layer in the buffer */
+	uint32_t len;	  /* header length */
+	int32_t next_off; /* offset of the next-protocol field, -1 if none */
+	int32_t next_val; /* value this layer announces to the one before it, -1 if none */
 };
 
 /* A packet under construction. buf is borrowed. */
@@ -175,8 +175,7 @@ int pcapw_pkt_write(struct pcapw *w, uint64_t ts_ns, struct pcapw_pkt *p);
  */
 
 /* Ethernet II. type: ethertype used when no layer follows. */
-int pcapw_add_eth(struct pcapw_pkt *p, const uint8_t dst[6], const uint8_t src[6],
-		  uint16_t type);
+int pcapw_add_eth(struct pcapw_pkt *p, const uint8_t dst[6], const uint8_t src[6], uint16_t type);
 /* One VLAN tag; tpid (0x8100 or 0x88a8) goes into the field before it, tci = PCP|DEI|VID. */
 int pcapw_add_vlan(struct pcapw_pkt *p, uint16_t tpid, uint16_t tci);
 /* Linux SLL: pkttype 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing. */
@@ -191,23 +190,23 @@ int pcapw_add_loop(struct pcapw_pkt *p);
 struct pcapw_ipv4 {
 	uint8_t src[4], dst[4];
 	uint8_t tos;
-	uint8_t ttl;            /* verbatim: 0 means 0 */
-	uint8_t proto;          /* used only when no layer follows (see above) */
+	uint8_t ttl;   /* verbatim: 0 means 0 */
+	uint8_t proto; /* used only when no layer follows (see above) */
 	uint16_t id;
 	bool df, mf;
-	uint16_t frag_off;      /* in bytes, a multiple of 8 */
-	const uint8_t *opts;    /* copied verbatim, EOL-padded to a multiple of 4, <= 40 bytes */
+	uint16_t frag_off;   /* in bytes, a multiple of 8 */
+	const uint8_t *opts; /* copied verbatim, EOL-padded to a multiple of 4, <= 40 bytes */
 	size_t optlen;
-	bool bad_csum;          /* write a wrong header checksum */
+	bool bad_csum; /* write a wrong header checksum */
 };
 int pcapw_add_ipv4(struct pcapw_pkt *p, const struct pcapw_ipv4 *ip);
 
 struct pcapw_ipv6 {
 	uint8_t src[16], dst[16];
 	uint8_t tclass;
-	uint32_t flow;          /* low 20 bits */
-	uint8_t hlim;           /* verbatim */
-	uint8_t nxt;            /* used only when no layer follows; 59 (no next header) if 0 */
+	uint32_t flow; /* low 20 bits */
+	uint8_t hlim;  /* verbatim */
+	uint8_t nxt;   /* used only when no layer follows; 59 (no next header) if 0 */
 };
 int pcapw_add_ipv6(struct pcapw_pkt *p, const struct pcapw_ipv6 *ip);
 
@@ -223,8 +222,9 @@ int pcapw_add_ipv6_ext(struct pcapw_pkt *p, uint8_t type, const void *body, size
 int pcapw_add_ipv6_frag(struct pcapw_pkt *p, uint8_t nxt, uint16_t off, bool more, uint32_t id);
 
 /* Standard extension-header sets, for pcapw_link.v6_ext and pcapw_add_ipv6_std_ext(). */
-#define PCAPW_EXT_HBH     0x1u /* hop-by-hop, 8 bytes: one PadN */
-#define PCAPW_EXT_ROUTING 0x2u /* segment routing (type 4), segments left 0, one segment: the
+#define PCAPW_EXT_HBH 0x1u /* hop-by-hop, 8 bytes: one PadN */
+#define PCAPW_EXT_ROUTING                                                                          \
+	0x2u		       /* segment routing (type 4), segments left 0, one segment: the      \
 				* IPv6 destination; 24 bytes */
 #define PCAPW_EXT_DSTOPTS 0x4u /* destination options, 8 bytes: one PadN */
 /* Append the headers in mask in RFC 8200 order (HBH, routing, destination options). */
@@ -242,17 +242,17 @@ int pcapw_add_ipv6_std_ext(struct pcapw_pkt *p, unsigned mask);
 struct pcapw_tcp {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags;          /* PCAPW_TH_* */
+	uint8_t flags; /* PCAPW_TH_* */
 	uint16_t win, urp;
 	/* Options, emitted in Linux's order: MSS, SACK-permitted, timestamps, window scale,
 	 * SACK blocks, then raw_opts; NOP-aligned, EOL-padded, at most 40 bytes in all. */
-	uint16_t mss;           /* 0: no MSS option */
+	uint16_t mss; /* 0: no MSS option */
 	bool sack_perm;
 	bool ts;
 	uint32_t tsval, tsecr;
 	bool ws;
 	uint8_t wscale;
-	uint8_t nsack;          /* 0..4 blocks, absolute [left, right) edges */
+	uint8_t nsack; /* 0..4 blocks, absolute [left, right) edges */
 	uint32_t sack[4][2];
 	const uint8_t *raw_opts; /* copied verbatim after the others (malformed options) */
 	size_t raw_optlen;
@@ -263,7 +263,7 @@ int pcapw_add_tcp(struct pcapw_pkt *p, const struct pcapw_tcp *t);
 struct pcapw_udp {
 	uint16_t sport, dport;
 	bool bad_csum;
-	bool no_csum;           /* IPv4 only: checksum field 0 */
+	bool no_csum; /* IPv4 only: checksum field 0 */
 };
 int pcapw_add_udp(struct pcapw_pkt *p, const struct pcapw_udp *u);
 
@@ -299,12 +299,12 @@ int pcapw_add_raw(struct pcapw_pkt *p, int proto, const void *data, size_t len);
 /* One end of a conversation. ip_id is the host's IPv4 identification counter: every packet
  * built from this host (as source) takes the current value and increments it. */
 struct pcapw_host {
-	int family;             /* 4 or 6 */
-	uint8_t ip[16];         /* IPv4 in the first 4 bytes */
+	int family;	/* 4 or 6 */
+	uint8_t ip[16]; /* IPv4 in the first 4 bytes */
 	uint8_t mac[6];
 	uint16_t port;
-	uint8_t ttl;            /* TTL / hop limit; 0 means 64 */
-	bool df;                /* IPv4 don't-fragment on packets it sends */
+	uint8_t ttl; /* TTL / hop limit; 0 means 64 */
+	bool df;     /* IPv4 don't-fragment on packets it sends */
 	uint16_t ip_id;
 };
 
@@ -317,11 +317,11 @@ void pcapw_host_solicited(struct pcapw_host *h, const uint8_t target[16]);
 
 /* How packets are encapsulated below the transport layer. */
 struct pcapw_link {
-	uint32_t linktype;      /* PCAPW_LINK_* */
-	uint8_t nvlan;          /* Ethernet: 0..2 tags */
-	uint16_t vlan[2];       /* TCI values, outer first; with 2 tags the outer TPID is 0x88a8 */
-	uint16_t min_frame;     /* Ethernet: pad shorter frames to this many bytes (60), 0: none */
-	unsigned v6_ext;        /* PCAPW_EXT_* headers after every IPv6 header */
+	uint32_t linktype;  /* PCAPW_LINK_* */
+	uint8_t nvlan;	    /* Ethernet: 0..2 tags */
+	uint16_t vlan[2];   /* TCI values, outer first; with 2 tags the outer TPID is 0x88a8 */
+	uint16_t min_frame; /* Ethernet: pad shorter frames to this many bytes (60), 0: none */
+	unsigned v6_ext;    /* PCAPW_EXT_* headers after every IPv6 header */
 };
 
 /* Link header(s) for lk, with src/dst MACs where the link type has them. */
@@ -361,9 +361,9 @@ int pcapw_udp_datagram(uint8_t *buf, size_t cap, const struct pcapw_host *src,
 		       const struct pcapw_host *dst, const void *data, size_t len);
 
 struct pcapw_frag {
-	uint32_t off;           /* byte offset in the datagram, multiple of 8 */
+	uint32_t off; /* byte offset in the datagram, multiple of 8 */
 	uint32_t len;
-	bool more;              /* MF / M flag */
+	bool more; /* MF / M flag */
 };
 
 /*
@@ -391,27 +391,27 @@ int pcapw_frag_write(struct pcapw *w, uint64_t ts_ns, const struct pcapw_link *l
 enum pcapw_dir { PCAPW_C2S = 0, PCAPW_S2C = 1 };
 
 struct pcapw_tcp_cfg {
-	uint64_t start_ns;      /* timestamp of the first packet */
-	uint64_t step_ns;       /* clock advance after each packet */
-	uint32_t isn[2];        /* [PCAPW_C2S] client ISN, [PCAPW_S2C] server ISN */
-	uint16_t mss;           /* MSS option value in SYNs, 0: none */
-	bool ws;                /* window scale option in SYNs, shift wscale */
+	uint64_t start_ns; /* timestamp of the first packet */
+	uint64_t step_ns;  /* clock advance after each packet */
+	uint32_t isn[2];   /* [PCAPW_C2S] client ISN, [PCAPW_S2C] server ISN */
+	uint16_t mss;	   /* MSS option value in SYNs, 0: none */
+	bool ws;	   /* window scale option in SYNs, shift wscale */
 	uint8_t wscale;
-	bool sack_perm;         /* SACK-permitted in SYNs */
-	bool timestamps;        /* timestamps option on every segment */
-	bool segment;           /* split pcapw_tcp_send() data at mss (536 if mss is 0) */
-	bool auto_ack;          /* the receiver ACKs every second segment and the last */
-	uint16_t win;           /* window field; 0: 64240. After the SYNs it is shifted by wscale */
+	bool sack_perm;	 /* SACK-permitted in SYNs */
+	bool timestamps; /* timestamps option on every segment */
+	bool segment;	 /* split pcapw_tcp_send() data at mss (536 if mss is 0) */
+	bool auto_ack;	 /* the receiver ACKs every second segment and the last */
+	uint16_t win;	 /* window field; 0: 64240. After the SYNs it is shifted by wscale */
 };
 
 struct pcapw_tcp_conn {
-	struct pcapw *w;        /* borrowed */
+	struct pcapw *w; /* borrowed */
 	struct pcapw_link link;
 	struct pcapw_host host[2]; /* [PCAPW_C2S] client, [PCAPW_S2C] server; copies */
 	struct pcapw_tcp_cfg cfg;
-	uint64_t now;           /* timestamp of the next packet; may be moved forward */
-	uint32_t nxt[2];        /* next sequence number each side sends */
-	uint32_t tsval[2];      /* last timestamp value each side sent */
+	uint64_t now;	   /* timestamp of the next packet; may be moved forward */
+	uint32_t nxt[2];   /* next sequence number each side sends */
+	uint32_t tsval[2]; /* last timestamp value each side sent */
 	int err;
 };
 

@@ -54,12 +54,12 @@ int pcapw_tcp_segment(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint8_t flag
 	uint8_t buf[65536 + 256];
 	struct pcapw_pkt p;
 	struct pcapw_tcp t = {
-		.sport = src->port,
-		.dport = dst->port,
-		.seq = seq,
-		.ack = (flags & PCAPW_TH_ACK) ? ack : 0,
-		.flags = flags,
-		.win = window(c, flags),
+	    .sport = src->port,
+	    .dport = dst->port,
+	    .seq = seq,
+	    .ack = (flags & PCAPW_TH_ACK) ? ack : 0,
+	    .flags = flags,
+	    .win = window(c, flags),
 	};
 	int r;
 
@@ -119,8 +119,8 @@ int pcapw_tcp_ack_at(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint32_t rel_
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
 		return c->err = -EINVAL;
-	return pcapw_tcp_segment(c, dir, PCAPW_TH_ACK, c->nxt[dir],
-				 c->cfg.isn[!dir] + 1 + rel_ack, NULL, 0);
+	return pcapw_tcp_segment(c, dir, PCAPW_TH_ACK, c->nxt[dir], c->cfg.isn[!dir] + 1 + rel_ack,
+				 NULL, 0);
 }
 
 int pcapw_tcp_send(struct pcapw_tcp_conn *c, enum pcapw_dir dir, const void *data, size_t len)

@@ -8,54 +8,55 @@
 #include "scenarios.h"
 #include "scenarios_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 static const struct scenario table[] = {
-	{"office", "demo: ~5 min of a small office LAN: DNS, HTTP, TLS, NTP, ping, IPv6, a SYN scan",
-	 scenarios_office},
-	{"tcp-basic", "one clean HTTP/1.1 session: handshake, request, 3-segment response, FIN",
-	 scenarios_tcp_basic},
-	{"tcp-retrans", "retransmitted segments with identical bytes, both directions",
-	 scenarios_tcp_retrans},
-	{"tcp-ooo", "segments captured out of order, both directions", scenarios_tcp_ooo},
-	{"tcp-overlap", "a retransmission overlapping earlier data with different bytes",
-	 scenarios_tcp_overlap},
-	{"tcp-gap", "a segment never captured while the receiver ACKs past it", scenarios_tcp_gap},
-	{"tcp-seqwrap", "ISN 0xFFFFFF00 both ways, 1 KB each way: sequence wrap-around",
-	 scenarios_tcp_seqwrap},
-	{"tcp-midstream", "data of an established session only: no SYN, no FIN",
-	 scenarios_tcp_midstream},
-	{"tcp-rst", "a session ended by the client's RST", scenarios_tcp_rst},
-	{"tcp-v6", "a clean HTTP-like session over IPv6", scenarios_tcp_v6},
-	{"frag-v4", "IPv4 fragments of 3000-byte UDP datagrams: in order, reordered, overlap, dup, "
-		    "incomplete",
-	 scenarios_frag_v4},
-	{"frag-v6", "IPv6 fragment headers, same five datagrams as frag-v4", scenarios_frag_v6},
-	{"vlan", "802.1Q VLANs 10 and 20 carrying the same 5-tuples: distinct flows", scenarios_vlan},
-	{"qinq", "802.1ad outer + 802.1Q inner tags, same 5-tuples under two outer tags",
-	 scenarios_qinq},
-	{"ipv6-ext", "hop-by-hop + routing + destination options before UDP and TCP",
-	 scenarios_ipv6_ext},
-	{"icmp", "ICMP echo pairs, a port unreachable quoting UDP, ICMPv6 echo, NS/NA",
-	 scenarios_icmp},
-	{"malformed", "17 packets, each with one deliberate decoder defect", scenarios_bad_malformed},
-	{"linktypes-raw", "small TCP session + IPv6 UDP packet, LINKTYPE_RAW (101)",
-	 scenarios_linktypes_raw},
-	{"linktypes-sll", "small TCP session + IPv6 UDP packet, Linux SLL (113)",
-	 scenarios_linktypes_sll},
-	{"linktypes-sll2", "small TCP session + IPv6 UDP packet, Linux SLL2 (276)",
-	 scenarios_linktypes_sll2},
-	{"linktypes-null", "small TCP session + IPv6 UDP packet, BSD NULL (0)",
-	 scenarios_linktypes_null},
-	{"linktypes-loop", "small TCP session + IPv6 UDP packet, OpenBSD LOOP (108)",
-	 scenarios_linktypes_loop},
-	{"pcap-ns", "tcp-basic in a nanosecond pcap with sub-microsecond timestamps",
-	 scenarios_tcp_pcap_ns},
-	{"many-flows", "20,000 distinct UDP flows, one packet each way", scenarios_many_flows},
-	{"bad-truncated", "10 good records, then a record header claiming 1500 bytes, file ends",
-	 scenarios_bad_truncated},
-	{"bad-lying-len", "record 6's caplen is 0x7fffffff", scenarios_bad_lying_len},
+    {"office", "demo: ~5 min of a small office LAN: DNS, HTTP, TLS, NTP, ping, IPv6, a SYN scan",
+     scenarios_office},
+    {"tcp-basic", "one clean HTTP/1.1 session: handshake, request, 3-segment response, FIN",
+     scenarios_tcp_basic},
+    {"tcp-retrans", "retransmitted segments with identical bytes, both directions",
+     scenarios_tcp_retrans},
+    {"tcp-ooo", "segments captured out of order, both directions", scenarios_tcp_ooo},
+    {"tcp-overlap", "a retransmission overlapping earlier data with different bytes",
+     scenarios_tcp_overlap},
+    {"tcp-gap", "a segment never captured while the receiver ACKs past it", scenarios_tcp_gap},
+    {"tcp-seqwrap", "ISN 0xFFFFFF00 both ways, 1 KB each way: sequence wrap-around",
+     scenarios_tcp_seqwrap},
+    {"tcp-midstream", "data of an established session only: no SYN, no FIN",
+     scenarios_tcp_midstream},
+    {"tcp-rst", "a session ended by the client's RST", scenarios_tcp_rst},
+    {"tcp-v6", "a clean HTTP-like session over IPv6", scenarios_tcp_v6},
+    {"frag-v4",
+     "IPv4 fragments of 3000-byte UDP datagrams: in order, reordered, overlap, dup, "
+     "incomplete",
+     scenarios_frag_v4},
+    {"frag-v6", "IPv6 fragment headers, same five datagrams as frag-v4", scenarios_frag_v6},
+    {"vlan", "802.1Q VLANs 10 and 20 carrying the same 5-tuples: distinct flows", scenarios_vlan},
+    {"qinq", "802.1ad outer + 802.1Q inner tags, same 5-tuples under two outer tags",
+     scenarios_qinq},
+    {"ipv6-ext", "hop-by-hop + routing + destination options before UDP and TCP",
+     scenarios_ipv6_ext},
+    {"icmp", "ICMP echo pairs, a port unreachable quoting UDP, ICMPv6 echo, NS/NA", scenarios_icmp},
+    {"malformed", "17 packets, each with one deliberate decoder defect", scenarios_bad_malformed},
+    {"linktypes-raw", "small TCP session + IPv6 UDP packet, LINKTYPE_RAW (101)",
+     scenarios_linktypes_raw},
+    {"linktypes-sll", "small TCP session + IPv6 UDP packet, Linux SLL (113)",
+     scenarios_linktypes_sll},
+    {"linktypes-sll2", "small TCP session + IPv6 UDP packet, Linux SLL2 (276)",
+     scenarios_linktypes_sll2},
+    {"linktypes-null", "small TCP session + IPv6 UDP packet, BSD NULL (0)",
+     scenarios_linktypes_null},
+    {"linktypes-loop", "small TCP session + IPv6 UDP packet, OpenBSD LOOP (108)",
+     scenarios_linktypes_loop},
+    {"pcap-ns", "tcp-basic in a nanosecond pcap with sub-microsecond timestamps",
+     scenarios_tcp_pcap_ns},
+    {"many-flows", "20,000 distinct UDP flows, one packet each way", scenarios_many_flows},
+    {"bad-truncated", "10 good records, then a record header claiming 1500 bytes, file ends",
+     scenarios_bad_truncated},
+    {"bad-lying-len", "record 6's caplen is 0x7fffffff", scenarios_bad_lying_len},
 };
 
 const struct scenario *scenarios_all(size_t *n)
@@ -105,10 +106,8 @@ static int frag_scenario(const char *out, const char *sip, const char *dip, size
 	pcapw_host_set(&src, sip, "02:00:00:00:01:01", 0);
 	pcapw_host_set(&dst, dip, "02:00:00:00:01:02", 40100);
 	memset(xs, 'X', sizeof(xs));
-	if (pcapw_frag_split(f, 3, sizeof(dgram), fsz) != 3) {
-		(void)pcapw_close(&w);
-		return -1;
-	}
+	if (pcapw_frag_split(f, 3, sizeof(dgram), fsz) != 3)
+		return scen_abort(&w, -EINVAL);
 	for (unsigned d = 1; d <= 5; d++) {
 		uint64_t t = SCEN_T0 + (d - 1) * 100 * SCEN_MS;
 
@@ -116,10 +115,8 @@ static int frag_scenario(const char *out, const char *sip, const char *dip, size
 		for (size_t k = 0; k < sizeof(payload); k++)
 			payload[k] = (uint8_t)(k + 16 * d);
 		r = pcapw_udp_datagram(dgram, sizeof(dgram), &src, &dst, payload, sizeof(payload));
-		if (r < 0) {
-			(void)pcapw_close(&w);
-			return r;
-		}
+		if (r < 0)
+			return scen_abort(&w, r);
 		for (const char *o = order[d - 1]; *o; o++, t += SCEN_MS) {
 			if (*o == 'X') {
 				struct pcapw_frag x = {.off = f[1].off, .len = 80, .more = true};
@@ -138,13 +135,17 @@ static int frag_scenario(const char *out, const char *sip, const char *dip, size
 
 /*
  * frag-v4: 10.0.1.1 -> 10.0.1.2 (02:00:00:00:01:01 -> :02), the five datagrams above with
- * 1480-byte fragments (offsets 0, 1480, 2960; the last carries 40 bytes), IP ids 0x1001 +
- * d - 1; 15 packets. A reassembler must produce datagrams 1, 2 and 4 intact (4 UDP flows
- * 40001..40004 -> 40100 each with one 2992-byte payload, a valid UDP checksum), datagram 3
- * with a fragment-overlap anomaly (ipv4.frag_overlap): first-wins keeps the original bytes
- * (valid checksum), last-wins puts 80 x 'X' at UDP payload bytes [1472,1552) (bad checksum),
- * and keep datagram 5 (id 0x1005, src port 40005) incomplete until it times out: no UDP
- * payload for it.
+ * 1480-byte fragments (offsets 0, 1480, 2960; the last carries 40 bytes), IP ids 0x1001 to
+ * 0x1005 for d = 1..5; 16 packets, packet numbers 1-3, 4-6, 7-10, 11-14, 15-16 per datagram.
+ * A reassembler must deliver 4 UDP datagrams (4 UDP flows 10.0.1.1:40001..40004 ->
+ * 10.0.1.2:40100, one 2992-byte payload each):
+ *   d=1, d=2, d=4: exactly the pattern bytes, valid UDP checksum; d=4's duplicate fragment
+ *     (packet 13) is identical, so it is not a conflict
+ *   d=3: an overlap with different data (ipv4.frag_overlap, packet 9): first-wins keeps the
+ *     pattern (valid checksum), last-wins puts 80 x 'X' at UDP payload bytes [1472,1552)
+ *     (checksum then fails)
+ *   d=5 (id 0x1005, src port 40005): never completes, no UDP payload; its 2 fragments are
+ *     dropped when the reassembly timeout or memcap evicts them.
  */
 int scenarios_frag_v4(const char *out_path)
 {
@@ -153,10 +154,10 @@ int scenarios_frag_v4(const char *out_path)
 
 /*
  * frag-v6: the same five datagrams over IPv6, 2001:db8:f::1 -> 2001:db8:f::2, each fragment
- * an IPv6 header + fragment header (next header 17, identification 0xf001 + d - 1) + data;
- * 1448-byte fragments (offsets 0, 1448, 2896; the last carries 104 bytes); 15 packets. Same
- * findings as frag-v4, overlap bytes at UDP payload [1440,1520) (ipv6.frag_overlap; RFC 5722
- * says drop the whole datagram, which is also acceptable if reported).
+ * an IPv6 header + fragment header (next header 17, identification 0xf001 to 0xf005) + data;
+ * 1448-byte fragments (offsets 0, 1448, 2896; the last carries 104 bytes); 16 packets. Same
+ * findings as frag-v4; the 'X' overlap covers UDP payload bytes [1440,1520)
+ * (ipv6.frag_overlap; RFC 5722 says discard the whole datagram, also acceptable if reported).
  */
 int scenarios_frag_v6(const char *out_path)
 {
@@ -175,12 +176,12 @@ static int tagged_set(struct pcapw *w, const struct pcapw_link *lk, unsigned n, 
 {
 	char req[64], resp[96], u1[32], u2[32];
 	struct pcapw_tcp_cfg cfg = {
-		.start_ns = t0,
-		.step_ns = SCEN_MS,
-		.isn = {n * 0x01000000u, n * 0x01000000u + 0x8000u},
-		.mss = 1460,
-		.sack_perm = true,
-		.auto_ack = true,
+	    .start_ns = t0,
+	    .step_ns = SCEN_MS,
+	    .isn = {n * 0x01000000u, n * 0x01000000u + 0x8000u},
+	    .mss = 1460,
+	    .sack_perm = true,
+	    .auto_ack = true,
 	};
 	struct pcapw_host cli, srv;
 	struct pcapw_tcp_conn c;
@@ -226,10 +227,8 @@ int scenarios_vlan(const char *out_path)
 	r = tagged_set(&w, &v10, 10, SCEN_T0);
 	if (r == 0)
 		r = tagged_set(&w, &v20, 20, SCEN_T0 + 500 * SCEN_US);
-	if (r < 0) {
-		(void)pcapw_close(&w);
-		return r;
-	}
+	if (r < 0)
+		return scen_abort(&w, r);
 	return pcapw_close(&w);
 }
 
@@ -251,10 +250,8 @@ int scenarios_qinq(const char *out_path)
 	r = tagged_set(&w, &o100, 100, SCEN_T0);
 	if (r == 0)
 		r = tagged_set(&w, &o200, 200, SCEN_T0 + 500 * SCEN_US);
-	if (r < 0) {
-		(void)pcapw_close(&w);
-		return r;
-	}
+	if (r < 0)
+		return scen_abort(&w, r);
 	return pcapw_close(&w);
 }
 
@@ -283,12 +280,12 @@ int scenarios_ipv6_ext(const char *out_path)
 	struct pcapw_link lk = {.linktype = PCAPW_LINK_ETHERNET,
 				.v6_ext = PCAPW_EXT_HBH | PCAPW_EXT_ROUTING | PCAPW_EXT_DSTOPTS};
 	struct pcapw_tcp_cfg cfg = {
-		.start_ns = SCEN_T0 + 10 * SCEN_MS,
-		.step_ns = SCEN_MS,
-		.isn = {0x600d0001u, 0x600d8001u},
-		.mss = 1400,
-		.sack_perm = true,
-		.auto_ack = true,
+	    .start_ns = SCEN_T0 + 10 * SCEN_MS,
+	    .step_ns = SCEN_MS,
+	    .isn = {0x600d0001u, 0x600d8001u},
+	    .mss = 1400,
+	    .sack_perm = true,
+	    .auto_ack = true,
 	};
 	struct pcapw_host a, b;
 	struct pcapw_tcp_conn c;
@@ -505,7 +502,7 @@ int scenarios_many_flows(const char *out_path)
 		return r;
 	pcapw_host_set(&cli, "10.20.0.1", "02:00:00:00:14:01", 10000);
 	pcapw_host_set(&srv, "10.30.0.1", "02:00:00:00:1e:01", 40000);
-	for (unsigned i = 0; i < MANY_FLOWS && !w.err; i++) {
+	for (unsigned i = 0; i < MANY_FLOWS && r == 0; i++) {
 		int lq = snprintf(req, sizeof(req), "flow %05u request", i);
 		int lp = snprintf(rep, sizeof(rep), "flow %05u reply", i);
 
@@ -513,8 +510,8 @@ int scenarios_many_flows(const char *out_path)
 		cli.ip[3] = (uint8_t)(i % 250 + 1);
 		cli.port = (uint16_t)(10000 + i % 50000);
 		pcapw_udp_write(&w, t, &eth, &cli, &srv, req, (size_t)lq);
-		pcapw_udp_write(&w, t + 50 * SCEN_US, &eth, &srv, &cli, rep, (size_t)lp);
+		r = pcapw_udp_write(&w, t + 50 * SCEN_US, &eth, &srv, &cli, rep, (size_t)lp);
 		t += 100 * SCEN_US;
 	}
-	return pcapw_close(&w);
+	return scen_abort(&w, r);
 }

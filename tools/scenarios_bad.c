@@ -37,15 +37,17 @@ static int bad_begin(struct bad_ctx *x, int family)
 /* A UDP datagram a:40000 -> b:40001 carrying "defect" bytes. */
 static void bad_udp(struct bad_ctx *x, bool no_csum)
 {
-	pcapw_add_udp(&x->p, &(struct pcapw_udp){.sport = 40000, .dport = 40001, .no_csum = no_csum});
+	pcapw_add_udp(&x->p,
+		      &(struct pcapw_udp){.sport = 40000, .dport = 40001, .no_csum = no_csum});
 	pcapw_add_raw(&x->p, PCAPW_NEXT_KEEP, "defect", 6);
 }
 
-static struct pcapw_tcp bad_tcp_hdr(void)
+/* A TCP header whose sequence number differs per packet n, so defects do not look related. */
+static struct pcapw_tcp bad_tcp_hdr(uint32_t n)
 {
 	return (struct pcapw_tcp){.sport = 40000,
 				  .dport = 80,
-				  .seq = 1000,
+				  .seq = 1000 * n,
 				  .ack = 2000,
 				  .flags = PCAPW_TH_ACK | PCAPW_TH_PSH,
 				  .win = 502};
@@ -95,7 +97,8 @@ static void put16(uint8_t *p, uint16_t v)
  *   17 a valid IPv4 TCP packet with 100 payload bytes (154 on the wire) stored with caplen 44:
  *      snaplen truncation inside the TCP header. Not malformed: the analyser must notice
  *      caplen < wirelen, never read past caplen, and count the packet as truncated.
- * No flow carries reassemblable data; tshark counts 0 TCP conversations and 3 UDP ones.
+ * No flow carries reassemblable data. tshark counts 1 TCP conversation (packet 10) and 2 UDP
+ * ones (packets 4, 6, 7 and 11 share 10.0.9.1:40000 -> 10.0.9.2:40001; packet 14 over IPv6).
  */
 int scenarios_bad_malformed(const char *out_path)
 {
@@ -153,7 +156,8 @@ int scenarios_bad_malformed(const char *out_path)
 
 	/* 6: bad header checksum */
 	{
-		struct pcapw_ipv4 h = {.ttl = 64, .id = 6, .src = {10, 0, 9, 1}, .dst = {10, 0, 9, 2}};
+		struct pcapw_ipv4 h = {
+		    .ttl = 64, .id = 6, .src = {10, 0, 9, 1}, .dst = {10, 0, 9, 2}};
 
 		h.bad_csum = true;
 		pcapw_pkt_init(&x->p, x->buf, sizeof(x->buf));
@@ -183,24 +187,21 @@ int scenarios_bad_malformed(const char *out_path)
 	}
 
 	/* 8: TCP data offset 3; patched before finish so the checksum covers it */
-	bad_begin(x, 4);
-	l4 = pcapw_add_tcp(&x->p, &(struct pcapw_tcp){0});
 	{
-		struct pcapw_tcp t = bad_tcp_hdr();
+		struct pcapw_tcp t = bad_tcp_hdr(8);
 
-		x->p.len = (size_t)l4;
-		x->p.nlayers--;
+		bad_begin(x, 4);
 		l4 = pcapw_add_tcp(&x->p, &t);
+		if (l4 >= 0)
+			x->buf[l4 + 12] = 0x30;
+		pcapw_add_raw(&x->p, PCAPW_NEXT_KEEP, "defect", 6);
+		n = bad_finish(x);
+		bad_emit(x, (uint32_t)n, (uint32_t)n);
 	}
-	if (l4 >= 0)
-		x->buf[l4 + 12] = 0x30;
-	pcapw_add_raw(&x->p, PCAPW_NEXT_KEEP, "defect", 6);
-	n = bad_finish(x);
-	bad_emit(x, (uint32_t)n, (uint32_t)n);
 
 	/* 9: 12 bytes of TCP header */
 	{
-		uint8_t th[12] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0x03, 0xe8, 0, 0, 0x07, 0xd0};
+		uint8_t th[12] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0x23, 0x28, 0, 0, 0x07, 0xd0};
 
 		bad_begin(x, 4);
 		pcapw_add_raw(&x->p, 6, th, sizeof(th));
@@ -211,7 +212,7 @@ int scenarios_bad_malformed(const char *out_path)
 	/* 10: option running past the header */
 	{
 		static const uint8_t ts[4] = {8, 10, 0, 0};
-		struct pcapw_tcp t = bad_tcp_hdr();
+		struct pcapw_tcp t = bad_tcp_hdr(10);
 
 		t.raw_opts = ts;
 		t.raw_optlen = sizeof(ts);
@@ -270,7 +271,7 @@ int scenarios_bad_malformed(const char *out_path)
 
 	/* 17: snaplen truncation inside the TCP header */
 	{
-		struct pcapw_tcp t = bad_tcp_hdr();
+		struct pcapw_tcp t = bad_tcp_hdr(17);
 		uint8_t data[100];
 
 		scen_alpha(data, sizeof(data), 'a');
@@ -316,6 +317,14 @@ static int small_capture(char **buf, size_t *len)
 	return r;
 }
 
+static void put32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
 static uint32_t get32le(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -334,53 +343,75 @@ static size_t record_off(const uint8_t *cap, size_t len, unsigned n)
 	return off + 16 <= len ? off : 0;
 }
 
-#define TRUNCATED_OFFSET 1032 /* see bad-truncated */
-#define LYING_OFFSET     556  /* see bad-lying-len */
+#define TRUNCATED_OFFSET 904 /* see bad-truncated */
+#define LYING_OFFSET	 472 /* see bad-lying-len */
 
 /*
  * bad-truncated: the small session's 10 packets (10.0.4.1:50000 -> 10.0.4.2:8080 on
  * Ethernet, 1 TCP flow, 22 bytes each way, clean close; see scenarios_int.h), then an 11th
- * record header at byte offset 1032 claiming caplen = wirelen = 1500, followed by only 100
- * bytes (a copy of the start of record 1's frame); the file ends at 1148. A reader must
- * deliver the 10 good packets, then report a truncated file (not a crash, not a silent
- * clean end, not a packet of 100 or 1500 bytes).
+ * record header at byte offset 904, 1 ms after record 10, claiming caplen = wirelen = 1500,
+ * followed by only the first 100 bytes of that 1500-byte frame (a server data segment);
+ * the file ends at byte 1020. A reader must deliver the 10 good packets, then report a
+ * truncated file (not a crash, not a silent clean end, not a 100- or 1500-byte packet).
  */
 int scenarios_bad_truncated(const char *out_path)
 {
-	uint8_t hdr[16] = {0};
+	struct pcapw_link lk = {.linktype = PCAPW_LINK_ETHERNET};
+	uint8_t hdr[16], frame[1500], data[1446];
+	struct pcapw_host cli, srv;
+	struct pcapw_pkt p;
 	struct pcapw w;
 	char *cap = NULL;
-	size_t len = 0;
+	size_t len = 0, last;
+	uint32_t sec, usec;
 	int r = small_capture(&cap, &len);
 
 	if (r < 0)
 		return r;
-	if (len != TRUNCATED_OFFSET || record_off((uint8_t *)cap, len, 1) != 24) {
+	last = record_off((uint8_t *)cap, len, 10);
+	if (len != TRUNCATED_OFFSET || last == 0) {
 		free(cap);
 		return -EPROTO;
+	}
+	sec = get32le((uint8_t *)cap + last);
+	usec = get32le((uint8_t *)cap + last + 4) + 1000;
+	put32le(hdr, sec + usec / 1000000);
+	put32le(hdr + 4, usec % 1000000);
+	put32le(hdr + 8, 1500);
+	put32le(hdr + 12, 1500);
+	pcapw_host_set(&cli, "10.0.4.1", "02:00:00:00:04:01", 50000);
+	pcapw_host_set(&srv, "10.0.4.2", "02:00:00:00:04:02", 8080);
+	scen_alpha(data, sizeof(data), 'A');
+	pcapw_pkt_init(&p, frame, sizeof(frame));
+	pcapw_add_hdrs(&p, &lk, &srv, &cli);
+	pcapw_add_tcp(&p, &(struct pcapw_tcp){.sport = 8080,
+					      .dport = 50000,
+					      .seq = 0x8f9e0d1cu + 24,
+					      .ack = 0x3a1b2c3du + 24,
+					      .flags = PCAPW_TH_ACK,
+					      .win = 502});
+	pcapw_add_raw(&p, PCAPW_NEXT_KEEP, data, sizeof(data));
+	r = pcapw_pkt_finish(&p);
+	if (r != 1500) {
+		free(cap);
+		return r < 0 ? r : -EPROTO;
 	}
 	r = pcapw_open(&w, out_path, PCAPW_LINK_ETHERNET, SCEN_SNAPLEN, 0);
 	if (r < 0) {
 		free(cap);
 		return r;
 	}
-	memcpy(hdr, cap + len - 16 - get32le((uint8_t *)cap + len - 16 + 8) - 0, 8);
-	hdr[4] = (uint8_t)(hdr[4] + 1); /* a microsecond after the last good record */
-	hdr[8] = 1500 & 0xff;
-	hdr[9] = 1500 >> 8;
-	hdr[12] = 1500 & 0xff;
-	hdr[13] = 1500 >> 8;
 	pcapw_write_raw(&w, cap + 24, len - 24);
 	pcapw_write_raw(&w, hdr, sizeof(hdr));
-	pcapw_write_raw(&w, cap + 24 + 16, 100);
+	pcapw_write_raw(&w, frame, 100);
 	free(cap);
 	return pcapw_close(&w);
 }
 
 /*
  * bad-lying-len: the small session's 10 records where record 6 (the server's 22-byte data
- * segment) has its caplen field set to 0x7fffffff; its header starts at byte offset 556 (the
- * caplen field at 564), its real 88 bytes and records 7-10 follow unchanged. A reader must
+ * segment) has its caplen field set to 0x7fffffff; its header starts at byte offset 472 (the
+ * caplen field at 480), its real 88 bytes and records 7-10 follow unchanged. A reader must
  * deliver records 1-5, then refuse record 6 (caplen above snaplen and above any sane
  * maximum) without allocating or reading 2 GiB, and stop with an error.
  */

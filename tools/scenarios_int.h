@@ -15,9 +15,17 @@
 #define SCEN_T0 (1705309200ull * 1000000000ull)
 #define SCEN_US 1000ull
 #define SCEN_MS 1000000ull
-#define SCEN_S  1000000000ull
+#define SCEN_S	1000000000ull
 
 #define SCEN_SNAPLEN 262144u
+
+/* Close w after a failure and return err (or the close's own error if err is not one). */
+static inline int scen_abort(struct pcapw *w, int err)
+{
+	int r = pcapw_close(w);
+
+	return err < 0 ? err : r;
+}
 
 /* n bytes: base + k % 26 for byte k ('a' gives "abc...zab..."). */
 static inline void scen_alpha(uint8_t *buf, size_t n, char base)

@@ -27,16 +27,16 @@ static void hosts_v4(struct pcapw_host *cli, struct pcapw_host *srv)
 static struct pcapw_tcp_cfg cfg_linux(uint64_t start, uint64_t step)
 {
 	return (struct pcapw_tcp_cfg){
-		.start_ns = start,
-		.step_ns = step,
-		.isn = {ISN_C, ISN_S},
-		.mss = 1460,
-		.ws = true,
-		.wscale = 7,
-		.sack_perm = true,
-		.timestamps = true,
-		.segment = true,
-		.auto_ack = true,
+	    .start_ns = start,
+	    .step_ns = step,
+	    .isn = {ISN_C, ISN_S},
+	    .mss = 1460,
+	    .ws = true,
+	    .wscale = 7,
+	    .sack_perm = true,
+	    .timestamps = true,
+	    .segment = true,
+	    .auto_ack = true,
 	};
 }
 
@@ -77,9 +77,8 @@ static const char basic_resp_hdr[] = "HTTP/1.1 200 OK\r\n"
  * tcp-basic: one clean HTTP/1.1 exchange, 13 packets, 1 TCP flow (10.0.0.1:49152 <->
  * 10.0.0.2:80), ISNs client 0x3a1b2c3d, server 0x8f9e0d1c.
  *   1-3   SYN, SYN-ACK, ACK
- *   4     client request, 92 bytes:
- *         "GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n"
- *         "User-Agent: mamori-gen/1.0\r\nAccept: */*\r\n\r\n"
+ *   4     client request, the 92 bytes of basic_req above (GET /index.html, Host
+ *         www.example.com, User-Agent mamori-gen/1.0, Accept star-slash-star, CRLF lines)
  *   5     server ACK
  *   6-9   response, 4087 bytes in 3 segments (1448, 1448, 1191) with a client ACK after the
  *         2nd and the 3rd: the 87-byte header "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -312,15 +311,15 @@ int scenarios_tcp_gap(const char *out_path)
 int scenarios_tcp_seqwrap(const char *out_path)
 {
 	struct pcapw_tcp_cfg cfg = {
-		.start_ns = SCEN_T0,
-		.step_ns = SCEN_MS,
-		.isn = {0xFFFFFF00u, 0xFFFFFF00u},
-		.mss = 300,
-		.ws = true,
-		.wscale = 7,
-		.sack_perm = true,
-		.segment = true,
-		.auto_ack = true,
+	    .start_ns = SCEN_T0,
+	    .step_ns = SCEN_MS,
+	    .isn = {0xFFFFFF00u, 0xFFFFFF00u},
+	    .mss = 300,
+	    .ws = true,
+	    .wscale = 7,
+	    .sack_perm = true,
+	    .segment = true,
+	    .auto_ack = true,
 	};
 	uint8_t cd[1024], sd[1024];
 	struct pcapw_tcp_conn c;
@@ -352,12 +351,12 @@ int scenarios_tcp_seqwrap(const char *out_path)
 int scenarios_tcp_midstream(const char *out_path)
 {
 	struct pcapw_tcp_cfg cfg = {
-		.start_ns = SCEN_T0,
-		.step_ns = SCEN_MS,
-		.isn = {0x12345678u, 0x9abcdef0u},
-		.mss = 300,
-		.segment = true,
-		.auto_ack = true,
+	    .start_ns = SCEN_T0,
+	    .step_ns = SCEN_MS,
+	    .isn = {0x12345678u, 0x9abcdef0u},
+	    .mss = 300,
+	    .segment = true,
+	    .auto_ack = true,
 	};
 	uint8_t cd[600], sd[1000];
 	struct pcapw_tcp_conn c;

@@ -1,14 +1,73 @@
 /*
- * capture — libpcap behind the capture_* interface. For files the byte
- * offset of each record is tracked (ftell on libpcap's stream) so that a
- * damaged record can be named precisely; everything before it has been
- * processed by then.
+ * capture — libpcap behind the capture_* interface. For files, the byte
+ * offset of a damaged record is reported: classic pcap offsets are summed as
+ * records go by (24-byte file header, then 16 bytes + caplen per record, no
+ * system call per packet); for pcapng the blocks are walked again after the
+ * failure to find the first bad one. Everything before it has been processed.
  */
 #include "capture/capture.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#define PCAP_FILE_HDR 24
+#define PCAP_REC_HDR  16
+
+/* Peek at the magic number: 0x0A0D0D0A starts a pcapng section. */
+static bool is_pcapng_file(const char *path)
+{
+	uint8_t m[4];
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	bool ng = false;
+	if (f) {
+		ng = fread(m, 1, 4, f) == 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d &&
+		     m[3] == 0x0a;
+		fclose(f);
+	}
+	return ng;
+}
+
+static uint32_t get32(const uint8_t *b, bool swap)
+{
+	uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/*
+ * pcapng: the offset of the first damaged block after `good` packet blocks,
+ * or of the block that follows them. -1 when the file cannot be re-read.
+ */
+static long pcapng_damage_offset(const char *path, uint64_t good)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t h[12];
+	bool swap = false;
+	uint64_t seen = 0;
+	long off = 0, size;
+
+	if (!f || fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (off + 12 <= size) {
+		if (fseek(f, off, SEEK_SET) < 0 || fread(h, 1, 12, f) != 12)
+			break;
+		if (get32(h, false) == 0x0a0d0d0a) /* section header: byte order */
+			swap = get32(h + 8, false) != 0x1a2b3c4d;
+		uint32_t type = get32(h, swap), len = get32(h + 4, swap);
+		if (len < 12 || len % 4 || (long)len > size - off)
+			break; /* this block is the damaged one */
+		if (seen >= good && (type == 6 || type == 3 || type == 2))
+			break; /* the packet block libpcap could not use */
+		if (type == 6 || type == 3 || type == 2)
+			seen++;
+		off += (long)len;
+	}
+	fclose(f);
+	return off;
+}
 
 int capture_open_file(struct capture *c, const char *path)
 {
@@ -25,9 +84,28 @@ int capture_open_file(struct capture *c, const char *path)
 	}
 	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 	c->linktype = pcap_datalink(c->pcap);
-	FILE *f = pcap_file(c->pcap);
-	if (f)
-		c->offset = ftell(f);
+	c->pcapng = is_pcapng_file(path);
+	c->offset = c->pcapng || !strcmp(path, "-") ? -1 : PCAP_FILE_HDR;
+	return 0;
+}
+
+int capture_open_fp(struct capture *c, FILE *fp, const char *name)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->is_file = true;
+	c->offset = -1;
+	c->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!c->pcap) {
+		fclose(fp);
+		snprintf(c->err, sizeof(c->err), "%s: cannot read capture: %s", name, errbuf);
+		return -1;
+	}
+	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	c->linktype = pcap_datalink(c->pcap);
+	c->offset = -1; /* a stream: only the packet count locates damage */
 	return 0;
 }
 
@@ -81,16 +159,14 @@ int capture_next(struct capture *c, struct capture_frame *fr)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	long at = c->offset;
+	long at;
 
 	int rc = pcap_next_ex(c->pcap, &h, &data);
-	if (c->is_file) {
-		FILE *f = pcap_file(c->pcap);
-		c->offset = f ? ftell(f) : -1;
-	}
 	switch (rc) {
 	case 1:
 		c->packets++;
+		if (c->offset >= 0)
+			c->offset += PCAP_REC_HDR + (long)h->caplen;
 		fr->ts = (uint64_t)h->ts.tv_sec * 1000000000ull +
 			 (uint64_t)h->ts.tv_usec * (c->nano ? 1u : 1000u);
 		fr->data = data;
@@ -103,6 +179,9 @@ int capture_next(struct capture *c, struct capture_frame *fr)
 	case PCAP_ERROR_BREAK:
 		return CAPTURE_EOF;
 	default:
+		at = c->offset;
+		if (c->is_file && c->pcapng && strcmp(c->name, "-") != 0)
+			at = pcapng_damage_offset(c->name, c->packets);
 		if (at >= 0)
 			snprintf(c->err, sizeof(c->err),
 				 "%s: damaged at byte offset %ld (after %llu packets): %s", c->name,

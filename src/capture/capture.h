@@ -25,7 +25,8 @@ struct capture {
 	bool is_file;
 	bool nano;
 	uint64_t packets;
-	long offset;      /* file offset of the next record, -1 when unknown */
+	bool pcapng;      /* a pcapng file (else classic pcap) */
+	long offset;      /* pcap: file offset of the next record; -1 when unknown */
 	char err[512];    /* last error, with file name and offset */
 };
 
@@ -33,6 +34,9 @@ enum { CAPTURE_OK = 1, CAPTURE_EOF = 0, CAPTURE_ERROR = -1, CAPTURE_AGAIN = -2 }
 
 /* Open a capture file ("-" for stdin). 0, or -1 with c->err set. */
 int capture_open_file(struct capture *c, const char *path);
+
+/* Read a capture from an open stream (takes ownership of fp). 0 or -1. */
+int capture_open_fp(struct capture *c, FILE *fp, const char *name);
 
 /* Open a live interface with an optional BPF filter. 0, or -1 with c->err set. */
 int capture_open_live(struct capture *c, const char *iface, const char *bpf, uint32_t snaplen,

@@ -10,14 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
 #include "core/log.h"
+#include "core/pipeline.h"
 #include "core/ring.h"
 #include "decode/decode.h"
-#include "decode/defrag.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 
@@ -31,10 +32,7 @@ struct worker {
 	pthread_t thr;
 	bool started;
 	struct ring ring;
-	struct counters cnt;
-	struct decode_ctx dc;
-	struct flow_table *ft;
-	struct defrag *df;
+	struct pipeline pl;
 	struct eve_out out;
 	uint32_t since_snap;
 	pthread_mutex_t snap_lock;
@@ -90,15 +88,14 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 static void publish(struct worker *w)
 {
 	pthread_mutex_lock(&w->snap_lock);
-	w->snap = w->cnt;
+	w->snap = w->pl.cnt;
 	pthread_mutex_unlock(&w->snap_lock);
 	w->since_snap = 0;
 }
 
 static void worker_tick(struct worker *w, uint64_t ts)
 {
-	flow_table_expire(w->ft, ts);
-	defrag_expire(w->df, ts);
+	pipeline_tick(&w->pl, ts);
 	if (w->eng->threaded)
 		publish(w);
 }
@@ -106,35 +103,7 @@ static void worker_tick(struct worker *w, uint64_t ts)
 static void worker_packet(struct worker *w, uint64_t ts, int linktype, const uint8_t *data,
 			  uint32_t caplen, uint32_t wirelen)
 {
-	struct packet p;
-
-	memset(&p, 0, sizeof(p));
-	p.ts = ts;
-	p.raw = rd_make(data, caplen);
-	p.wirelen = wirelen;
-	p.linktype = linktype;
-	decode_packet(&w->dc, &p);
-
-	if (p.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)) {
-		uint32_t len;
-		const uint8_t *dg = defrag_add(w->df, &p, &len);
-		if (dg) {
-			struct packet q;
-			memset(&q, 0, sizeof(q));
-			q.ts = ts;
-			q.raw = rd_make(dg, len);
-			q.wirelen = len;
-			q.linktype = LINK_RAW;
-			q.vlan_n = p.vlan_n;
-			memcpy(q.vlan, p.vlan, sizeof(q.vlan));
-			q.flags = PKT_REASSEMBLED;
-			decode_ip_datagram(&w->dc, &q);
-			if (q.ip_ver && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
-				flow_handle_packet(w->ft, &q);
-		}
-	} else if (p.ip_ver) {
-		flow_handle_packet(w->ft, &p);
-	}
+	pipeline_packet(&w->pl, ts, linktype, data, caplen, wirelen);
 	if (w->eng->threaded && ++w->since_snap >= SNAP_EVERY)
 		publish(w);
 }
@@ -160,7 +129,7 @@ static void *worker_main(void *arg)
 		ring_pop(&w->ring, rec);
 	}
 done:
-	flow_table_end_all(w->ft, FLOW_END_SHUTDOWN);
+	pipeline_end(&w->pl);
 	eve_out_flush(&w->out);
 	publish(w);
 	return NULL;
@@ -173,14 +142,10 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 
 	w->eng = e;
 	w->id = id;
-	w->dc.cnt = &w->cnt;
 	pthread_mutex_init(&w->snap_lock, NULL);
-	w->ft = flow_table_new(c, &w->cnt, c->flow_memcap / n, c->flow_hash_size / n);
-	w->df = defrag_new(c, &w->cnt, c->defrag_memcap / n);
-	if (!w->ft || !w->df || eve_out_init(&w->out, &e->eve, &w->cnt) < 0)
+	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
-	flow_table_set_end_cb(w->ft, on_flow_end, w);
-	flow_table_set_stream_memcap(w->ft, c->reassembly_memcap / n);
+	flow_table_set_end_cb(w->pl.ft, on_flow_end, w);
 	if (e->threaded && ring_init(&w->ring, c->ring_size) < 0)
 		return -1;
 	return 0;
@@ -275,7 +240,7 @@ static void totals(struct engine *e, struct counters *sum, bool final)
 	for (unsigned i = 0; i < e->nw; i++) {
 		struct worker *w = &e->w[i];
 		if (!e->threaded || final) {
-			counters_merge(sum, &w->cnt);
+			counters_merge(sum, &w->pl.cnt);
 		} else {
 			pthread_mutex_lock(&w->snap_lock);
 			counters_merge(sum, &w->snap);
@@ -433,7 +398,7 @@ static void stop_workers(struct engine *e)
 		}
 	} else {
 		for (unsigned i = 0; i < e->nw; i++) {
-			flow_table_end_all(e->w[i].ft, FLOW_END_SHUTDOWN);
+			pipeline_end(&e->w[i].pl);
 			eve_out_flush(&e->w[i].out);
 		}
 	}
@@ -461,8 +426,10 @@ static void summary(struct engine *e, const struct counters *s)
 		s->c[CNT_DEFRAG_V4_DONE] + s->c[CNT_DEFRAG_V6_DONE], s->c[CNT_TCP_GAPS],
 		s->c[CNT_FLOW_EVICT_MEMCAP],
 		s->c[CNT_CAP_RING_DROPS] + s->c[CNT_CAP_KERNEL_DROPS] + s->c[CNT_DEFRAG_MEMCAP_DROPS]);
-	fprintf(stderr, "mamori: %" PRIu64 " records written to %s\n", s->c[CNT_EVE_RECORDS],
-		e->eve.path);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "mamori: %" PRIu64 " records written to %s; peak RSS %ld KiB\n",
+		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
 }
 
 int engine_finish(struct engine *e)
@@ -486,8 +453,7 @@ void engine_free(struct engine *e)
 		stop_workers(e);
 		for (unsigned i = 0; i < e->nw; i++) {
 			struct worker *w = &e->w[i];
-			flow_table_free(w->ft);
-			defrag_free(w->df);
+			pipeline_free(&w->pl);
 			if (w->out.batch)
 				eve_out_free(&w->out);
 			if (w->ring.buf)

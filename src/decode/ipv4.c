@@ -30,10 +30,13 @@ enum { OPT_EOL = 0, OPT_NOP = 1 };
 uint16_t ipv4_checksum(struct rd r, uint32_t len)
 {
 	uint32_t sum = 0;
+	if (!rd_has(r, 0, len))
+		return 0xffff;
+	const uint8_t *b = r.p;
 	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += rd_be16(r, i);
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
 	if (len & 1)
-		sum += (uint32_t)rd_u8(r, len - 1) << 8;
+		sum += (uint32_t)b[len - 1] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;

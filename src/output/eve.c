@@ -133,13 +133,30 @@ const char *eve_proto_name(uint8_t proto, char *out, size_t outlen)
 
 void eve_addr_str(const struct addr *a, int ip_ver, char *out, size_t outlen)
 {
+	if (ip_ver != 6 && outlen >= 16) {
+		/* glibc's inet_ntop formats IPv4 with sprintf; this is the hot case. */
+		char *o = out;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->a[i];
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
 	if (!inet_ntop(ip_ver == 6 ? AF_INET6 : AF_INET, a->a, out, (socklen_t)outlen))
 		snprintf(out, outlen, "?");
 }
 
 static void tcp_flags_hex(uint8_t fl, char *out)
 {
-	snprintf(out, 3, "%02x", fl);
+	static const char hex[] = "0123456789abcdef";
+	out[0] = hex[fl >> 4];
+	out[1] = hex[fl & 15];
+	out[2] = '\0';
 }
 
 void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reason reason)

@@ -109,17 +109,26 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 	return len;
 }
 
+/* Bytes that can be copied as they are: printable ASCII except " and \\. */
+static inline bool plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 static void escaped(struct jbuf *jb, const uint8_t *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	putc_(jb, '"');
 	for (size_t i = 0; i < n;) {
-		uint8_t c = s[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			putc_(jb, (char)c);
-			i++;
+		size_t run = i;
+		while (run < n && plain(s[run]))
+			run++;
+		if (run > i) {
+			jb_raw(jb, (const char *)s + i, run - i);
+			i = run;
 			continue;
 		}
+		uint8_t c = s[i];
 		if (c >= 0x80) {
 			size_t l = utf8_len(s + i, n - i);
 			if (l) {
@@ -159,8 +168,15 @@ static void key_(struct jbuf *jb, const char *key)
 		putc_(jb, ',');
 	jb->first[jb->depth] = false;
 	if (key) {
-		escaped(jb, (const uint8_t *)key, strlen(key));
-		putc_(jb, ':');
+		/* Keys are literals of this program: plain ASCII, no escaping needed. */
+		size_t n = strlen(key);
+		if (grow(jb, n + 3)) {
+			jb->p[jb->len++] = '"';
+			memcpy(jb->p + jb->len, key, n);
+			jb->len += n;
+			jb->p[jb->len++] = '"';
+			jb->p[jb->len++] = ':';
+		}
 	}
 }
 
@@ -215,12 +231,24 @@ void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n)
 	escaped(jb, s, n);
 }
 
+static size_t fmt_u64(char *b, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		b[i] = t[n - 1 - i];
+	return n;
+}
+
 void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
 	key_(jb, key);
-	jb_raw(jb, b, (size_t)n);
+	jb_raw(jb, b, fmt_u64(b, v));
 }
 
 void jb_i64(struct jbuf *jb, const char *key, int64_t v)
@@ -237,15 +265,76 @@ void jb_bool(struct jbuf *jb, const char *key, bool v)
 	jb_raw(jb, v ? "true" : "false", v ? 4 : 5);
 }
 
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian calendar). */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400) + (*m <= 2);
+}
+
+static void put_digits(char *out, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void json_format_ts(uint64_t ts_ns, char *out, size_t outlen)
 {
-	time_t sec = (time_t)(ts_ns / 1000000000ull);
+	/*
+	 * localtime_r takes a lock and is slow: ask it only for the UTC offset,
+	 * once per hour of time seen, and do the calendar arithmetic here.
+	 */
+	static _Thread_local int64_t hour_start = INT64_MIN;
+	static _Thread_local long gmtoff;
+	static _Thread_local char zone[8];
+	int64_t sec = (int64_t)(ts_ns / 1000000000ull);
 	unsigned usec = (unsigned)(ts_ns % 1000000000ull / 1000);
-	struct tm tm;
-	char date[32], zone[8];
 
-	localtime_r(&sec, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof(zone), "%z", &tm);
-	snprintf(out, outlen, "%s.%06u%s", date, usec, zone);
+	if (outlen < 32) {
+		if (outlen)
+			out[0] = '\0';
+		return;
+	}
+	if (sec < hour_start || sec >= hour_start + 3600) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		localtime_r(&t, &tm);
+		gmtoff = tm.tm_gmtoff;
+		long a = gmtoff < 0 ? -gmtoff : gmtoff;
+		zone[0] = gmtoff < 0 ? '-' : '+';
+		put_digits(zone + 1, (unsigned)(a / 3600 % 100), 2);
+		put_digits(zone + 3, (unsigned)(a / 60 % 60), 2);
+		zone[5] = '\0';
+		hour_start = sec - sec % 3600;
+	}
+	int64_t local = sec + gmtoff;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	unsigned sod = (unsigned)(local - days * 86400);
+	int y;
+	unsigned mo, d;
+	civil_from_days(days, &y, &mo, &d);
+	/* YYYY-MM-DDTHH:MM:SS.uuuuuu+ZZZZ */
+	put_digits(out, (unsigned)(y < 0 ? 0 : y % 10000), 4);
+	out[4] = '-';
+	put_digits(out + 5, mo, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, sod / 3600, 2);
+	out[13] = ':';
+	put_digits(out + 14, sod / 60 % 60, 2);
+	out[16] = ':';
+	put_digits(out + 17, sod % 60, 2);
+	out[19] = '.';
+	put_digits(out + 20, usec, 6);
+	memcpy(out + 26, zone, 6);
 }

@@ -1,0 +1,78 @@
+/*
+ * pipeline — see pipeline.h.
+ */
+#include "core/pipeline.h"
+
+#include <string.h>
+
+int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
+{
+	if (share == 0)
+		share = 1;
+	memset(pl, 0, sizeof(*pl));
+	pl->cfg = cfg;
+	pl->dc.cnt = &pl->cnt;
+	pl->ft = flow_table_new(cfg, &pl->cnt, cfg->flow_memcap / share, cfg->flow_hash_size / share);
+	pl->df = defrag_new(cfg, &pl->cnt, cfg->defrag_memcap / share);
+	if (!pl->ft || !pl->df) {
+		pipeline_free(pl);
+		return -1;
+	}
+	flow_table_set_stream_memcap(pl->ft, cfg->reassembly_memcap / share);
+	return 0;
+}
+
+void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8_t *data,
+		     uint32_t caplen, uint32_t wirelen)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts = ts;
+	p.raw = rd_make(data, caplen);
+	p.wirelen = wirelen;
+	p.linktype = linktype;
+	decode_packet(&pl->dc, &p);
+
+	if (p.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)) {
+		uint32_t len;
+		const uint8_t *dg = defrag_add(pl->df, &p, &len);
+		if (!dg)
+			return;
+		/* The rebuilt datagram continues as a packet of its own. */
+		struct packet q;
+		memset(&q, 0, sizeof(q));
+		q.ts = ts;
+		q.raw = rd_make(dg, len);
+		q.wirelen = len;
+		q.linktype = LINK_RAW;
+		q.vlan_n = p.vlan_n;
+		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
+		q.flags = PKT_REASSEMBLED;
+		decode_ip_datagram(&pl->dc, &q);
+		if (q.ip_ver && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
+			flow_handle_packet(pl->ft, &q);
+	} else if (p.ip_ver) {
+		flow_handle_packet(pl->ft, &p);
+	}
+}
+
+void pipeline_tick(struct pipeline *pl, uint64_t ts)
+{
+	flow_table_expire(pl->ft, ts);
+	defrag_expire(pl->df, ts);
+}
+
+void pipeline_end(struct pipeline *pl)
+{
+	if (pl->ft)
+		flow_table_end_all(pl->ft, FLOW_END_SHUTDOWN);
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+	flow_table_free(pl->ft);
+	defrag_free(pl->df);
+	pl->ft = NULL;
+	pl->df = NULL;
+}
