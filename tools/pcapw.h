@@ -152,8 +152,10 @@ void pcapw_pkt_init(struct pcapw_pkt *p, uint8_t *buf, size_t cap);
 /*
  * Finish: fill lengths (IPv4 total length, IPv6 payload length, UDP length), next-protocol
  * fields (ethertype, address family, IP protocol, next header) and checksums (IPv4 header,
- * TCP/UDP/ICMPv6 with pseudo-header, ICMPv4), innermost first; pad to min_len. Call once;
- * patch bytes afterwards to damage the packet. Returns the packet length or negative errno.
+ * TCP/UDP/ICMPv6 with pseudo-header, ICMPv4), innermost first; pad to min_len. Call once.
+ * To damage a packet, patch header bytes between pcapw_add_*() and finish (the checksums then
+ * cover the damage) or after finish (then fix or leave the checksums). Returns the packet
+ * length or negative errno.
  */
 PCAPW_MUST_CHECK int pcapw_pkt_finish(struct pcapw_pkt *p);
 
@@ -221,12 +223,15 @@ int pcapw_add_ipv6_ext(struct pcapw_pkt *p, uint8_t type, const void *body, size
  * the payload that follows is raw (the usual case for a fragment). */
 int pcapw_add_ipv6_frag(struct pcapw_pkt *p, uint8_t nxt, uint16_t off, bool more, uint32_t id);
 
-/* Standard extension-header sets, for pcapw_link.v6_ext and pcapw_add_ipv6_std_ext(). */
-#define PCAPW_EXT_HBH 0x1u /* hop-by-hop, 8 bytes: one PadN */
-#define PCAPW_EXT_ROUTING                                                                          \
-	0x2u		       /* segment routing (type 4), segments left 0, one segment: the      \
-				* IPv6 destination; 24 bytes */
-#define PCAPW_EXT_DSTOPTS 0x4u /* destination options, 8 bytes: one PadN */
+/*
+ * Standard extension-header sets, for pcapw_link.v6_ext and pcapw_add_ipv6_std_ext():
+ * hop-by-hop and destination options are 8 bytes holding one PadN; routing is a segment
+ * routing header (type 4, RFC 8754), segments left 0, one segment (the IPv6 destination),
+ * 24 bytes.
+ */
+#define PCAPW_EXT_HBH	  0x1u
+#define PCAPW_EXT_ROUTING 0x2u
+#define PCAPW_EXT_DSTOPTS 0x4u
 /* Append the headers in mask in RFC 8200 order (HBH, routing, destination options). */
 int pcapw_add_ipv6_std_ext(struct pcapw_pkt *p, unsigned mask);
 
@@ -312,7 +317,8 @@ struct pcapw_host {
  * Other fields zero except port. Returns 0 or -EINVAL. */
 int pcapw_host_set(struct pcapw_host *h, const char *ip, const char *mac, uint16_t port);
 
-/* The solicited-node multicast host for an IPv6 target (ff02::1:ffXX:XXXX, 33:33:ff:XX:XX:XX). */
+/* h = the solicited-node multicast group of an IPv6 target: ff02::1:ffXX:XXXX, MAC
+ * 33:33:ff:XX:XX:XX, hop limit 255. */
 void pcapw_host_solicited(struct pcapw_host *h, const uint8_t target[16]);
 
 /* How packets are encapsulated below the transport layer. */
@@ -399,9 +405,10 @@ struct pcapw_tcp_cfg {
 	uint8_t wscale;
 	bool sack_perm;	 /* SACK-permitted in SYNs */
 	bool timestamps; /* timestamps option on every segment */
-	bool segment;	 /* split pcapw_tcp_send() data at mss (536 if mss is 0) */
-	bool auto_ack;	 /* the receiver ACKs every second segment and the last */
-	uint16_t win;	 /* window field; 0: 64240. After the SYNs it is shifted by wscale */
+	bool segment;  /* split pcapw_tcp_send() data at mss (536 if 0), less 12 with timestamps */
+	bool auto_ack; /* pcapw_tcp_send(): the receiver ACKs every second segment and the last */
+	uint16_t win;  /* window in SYNs, 0: 64240; later segments carry win >> wscale if ws;
+			* RST carries 0 */
 };
 
 struct pcapw_tcp_conn {
@@ -411,7 +418,7 @@ struct pcapw_tcp_conn {
 	struct pcapw_tcp_cfg cfg;
 	uint64_t now;	   /* timestamp of the next packet; may be moved forward */
 	uint32_t nxt[2];   /* next sequence number each side sends */
-	uint32_t tsval[2]; /* last timestamp value each side sent */
+	uint32_t tsval[2]; /* last timestamp value each side sent (base + ms since start) */
 	int err;
 };
 

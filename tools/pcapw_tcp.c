@@ -11,6 +11,16 @@
 #include <errno.h>
 #include <string.h>
 
+/* Record an error in the conversation and in its writer, so that pcapw_close() reports it. */
+static int c_fail(struct pcapw_tcp_conn *c, int err)
+{
+	if (!c->err)
+		c->err = err;
+	if (c->w && !c->w->err)
+		c->w->err = c->err;
+	return c->err;
+}
+
 /* Timestamp clocks of the two ends: a fixed base plus milliseconds since the first packet. */
 static const uint32_t ts_base[2] = {0x00100000u, 0x00200000u};
 
@@ -27,8 +37,8 @@ void pcapw_tcp_open(struct pcapw_tcp_conn *c, struct pcapw *w, const struct pcap
 	c->now = cfg->start_ns;
 	c->nxt[PCAPW_C2S] = cfg->isn[PCAPW_C2S] + 1;
 	c->nxt[PCAPW_S2C] = cfg->isn[PCAPW_S2C] + 1;
-	if (cli->family != srv->family)
-		c->err = -EINVAL;
+	if (cli->family != srv->family || (cli->family != 4 && cli->family != 6))
+		c_fail(c, -EINVAL);
 }
 
 void pcapw_tcp_wait(struct pcapw_tcp_conn *c, uint64_t ns)
@@ -66,7 +76,7 @@ int pcapw_tcp_segment(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint8_t flag
 	if (c->err)
 		return c->err;
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	if (flags & PCAPW_TH_SYN) {
 		t.mss = c->cfg.mss;
 		t.sack_perm = c->cfg.sack_perm;
@@ -86,7 +96,7 @@ int pcapw_tcp_segment(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint8_t flag
 	c->tsval[dir] = t.tsval;
 	c->now += c->cfg.step_ns;
 	if (r < 0)
-		c->err = r;
+		c_fail(c, r);
 	return r;
 }
 
@@ -111,14 +121,14 @@ int pcapw_tcp_handshake(struct pcapw_tcp_conn *c)
 int pcapw_tcp_ack(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	return pcapw_tcp_segment(c, dir, PCAPW_TH_ACK, c->nxt[dir], c->nxt[!dir], NULL, 0);
 }
 
 int pcapw_tcp_ack_at(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint32_t rel_ack)
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	return pcapw_tcp_segment(c, dir, PCAPW_TH_ACK, c->nxt[dir], c->cfg.isn[!dir] + 1 + rel_ack,
 				 NULL, 0);
 }
@@ -130,9 +140,9 @@ int pcapw_tcp_send(struct pcapw_tcp_conn *c, enum pcapw_dir dir, const void *dat
 	unsigned n = 0;
 
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	if (len && !data)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	if (c->cfg.segment) {
 		seg = c->cfg.mss ? c->cfg.mss : 536;
 		if (c->cfg.timestamps && seg > 12)
@@ -158,7 +168,7 @@ int pcapw_tcp_send_at(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint32_t rel
 	uint32_t seq, end;
 
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	seq = c->cfg.isn[dir] + 1 + rel_seq;
 	end = seq + (uint32_t)len;
 	pcapw_tcp_segment(c, dir, PCAPW_TH_ACK | PCAPW_TH_PSH, seq, c->nxt[!dir], data, len);
@@ -170,7 +180,7 @@ int pcapw_tcp_send_at(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint32_t rel
 int pcapw_tcp_fin(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	pcapw_tcp_segment(c, dir, PCAPW_TH_FIN | PCAPW_TH_ACK, c->nxt[dir], c->nxt[!dir], NULL, 0);
 	c->nxt[dir]++;
 	return c->err;
@@ -179,7 +189,7 @@ int pcapw_tcp_fin(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 int pcapw_tcp_close(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	pcapw_tcp_fin(c, dir);
 	pcapw_tcp_fin(c, !dir);
 	return pcapw_tcp_ack(c, dir);
@@ -188,7 +198,7 @@ int pcapw_tcp_close(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 int pcapw_tcp_rst(struct pcapw_tcp_conn *c, enum pcapw_dir dir)
 {
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)
-		return c->err = -EINVAL;
+		return c_fail(c, -EINVAL);
 	return pcapw_tcp_segment(c, dir, PCAPW_TH_RST | PCAPW_TH_ACK, c->nxt[dir], c->nxt[!dir],
 				 NULL, 0);
 }

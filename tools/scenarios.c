@@ -484,7 +484,7 @@ int scenarios_linktypes_loop(const char *out_path)
 
 /*
  * many-flows: 20,000 UDP flows, flow i (0..19999) from 10.20.(i / 250).(i % 250 + 1) port
- * 10000 + i % 50000 to 10.30.0.1 port 40000: a request "flow NNNNN request" and a reply
+ * 50000 + i % 4000 to 10.30.0.1 port 40000: a request "flow NNNNN request" and a reply
  * "flow NNNNN reply" (NNNNN = i, 5 digits), 40,000 packets, 50 us apart (2 s in all), the
  * reply right after its request. An analyser with a flow table large enough must count
  * exactly 20,000 UDP flows, each with 1 packet each way; with a memcap below that it must
@@ -508,7 +508,7 @@ int scenarios_many_flows(const char *out_path)
 
 		cli.ip[2] = (uint8_t)(i / 250);
 		cli.ip[3] = (uint8_t)(i % 250 + 1);
-		cli.port = (uint16_t)(10000 + i % 50000);
+		cli.port = (uint16_t)(50000 + i % 4000);
 		pcapw_udp_write(&w, t, &eth, &cli, &srv, req, (size_t)lq);
 		r = pcapw_udp_write(&w, t + 50 * SCEN_US, &eth, &srv, &cli, rep, (size_t)lp);
 		t += 100 * SCEN_US;

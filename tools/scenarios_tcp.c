@@ -80,12 +80,12 @@ static const char basic_resp_hdr[] = "HTTP/1.1 200 OK\r\n"
  *   4     client request, the 92 bytes of basic_req above (GET /index.html, Host
  *         www.example.com, User-Agent mamori-gen/1.0, Accept star-slash-star, CRLF lines)
  *   5     server ACK
- *   6-9   response, 4087 bytes in 3 segments (1448, 1448, 1191) with a client ACK after the
- *         2nd and the 3rd: the 87-byte header "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
- *         "Content-Length: 4000\r\nConnection: close\r\n\r\n" then a 4000-byte body whose
- *         byte k is 'a' + k % 26
+ *   6-10  response, 4086 bytes in 3 segments (1448, 1448, 1190; packets 6, 7, 9) with a
+ *         client ACK after the 2nd and the 3rd (packets 8, 10): the 86-byte header
+ *         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4000\r\n"
+ *         "Connection: close\r\n\r\n" then a 4000-byte body whose byte k is 'a' + k % 26
  *   11-13 server FIN, client FIN-ACK, server ACK.
- * Reassembled: client->server exactly the 92-byte request, server->client exactly the 4087
+ * Reassembled: client->server exactly the 92-byte request, server->client exactly the 4086
  * bytes above; the session ends cleanly (both FINs acknowledged). No anomalies.
  */
 static int tcp_basic(const char *out, unsigned flags, uint64_t start, uint64_t step)
@@ -303,7 +303,7 @@ int scenarios_tcp_gap(const char *out_path)
  *   4-9   client 1024 bytes in segments of 300, 300, 300, 124 (seq 0xFFFFFF01, 0x2D, 0x159,
  *         0x285), server ACKs after the 2nd and the 4th; data byte 255 has sequence number 0
  *   10-15 server 1024 bytes the same way, client ACKs
- *   16-18 client FIN (seq 0x401), server FIN-ACK, client ACK.
+ *   16-18 client FIN (seq 0x301), server FIN-ACK, client ACK.
  * Client->server 1024 bytes, byte k = 'a' + k % 26; server->client 1024 bytes,
  * byte k = 'A' + k % 26. A reassembler comparing sequence numbers without modular
  * arithmetic loses or duplicates data from the first segment on.
@@ -408,11 +408,11 @@ static const char v6_req[] = "GET /v6.html HTTP/1.1\r\n"
  * tcp-v6: tcp-basic's shape over IPv6: client [2001:db8::1]:49152 (02:00:00:00:00:01), server
  * [2001:db8::2]:80 (02:00:00:00:00:02), hop limit 64, MSS 1440; 13 packets, 1 TCP flow.
  *   1-3   handshake
- *   4,5   request "GET /v6.html HTTP/1.1\r\nHost: [2001:db8::2]\r\n\r\n" (47 bytes), ACK
+ *   4,5   request "GET /v6.html HTTP/1.1\r\nHost: [2001:db8::2]\r\n\r\n" (46 bytes), ACK
  *   6-10  server 3000 bytes (byte k = 'A' + k % 26) in segments of 1428, 1428, 144, client
- *         ACKs after the 2nd and the 3rd
+ *         ACKs after the 2nd and the 3rd (packets 8, 10)
  *   11-13 client FIN, server FIN-ACK, client ACK.
- * Reassembled: exactly those 47 and 3000 bytes; clean close. No anomalies.
+ * Reassembled: exactly those 46 and 3000 bytes; clean close. No anomalies.
  */
 int scenarios_tcp_v6(const char *out_path)
 {

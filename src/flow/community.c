@@ -13,6 +13,7 @@
 #include "flow/flow.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 
 /* ICMP type -> counterpart type, or -1 when the message is one-way. */
@@ -50,6 +51,15 @@ static int icmp6_counterpart(uint8_t type)
 	case 145: return 144;
 	default: return -1;
 	}
+}
+
+/* Fetching the digest on every call takes locks inside OpenSSL: fetch once. */
+static EVP_MD *sha1_md;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void sha1_fetch(void)
+{
+	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
 }
 
 int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, uint8_t proto,
@@ -94,7 +104,8 @@ int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, u
 		buf[n++] = (uint8_t)(dport >> 8);
 		buf[n++] = (uint8_t)dport;
 	}
-	if (!EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) || outlen < 32)
+	pthread_once(&sha1_once, sha1_fetch);
+	if (!sha1_md || !EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL) || outlen < 32)
 		return -1;
 	memcpy(out, "1:", 2);
 	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)mdlen);

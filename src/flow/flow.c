@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* The header-only build of xxHash: inlined into the per-packet path. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define NCLASS      (FPC_MAX * FLOW_STATE_MAX)
@@ -161,8 +163,18 @@ void flow_table_expire(struct flow_table *ft, uint64_t now)
 {
 	for (int c = 0; c < NCLASS; c++) {
 		struct flow_list *l = &ft->lists[c];
-		while (l->head && now > l->head->last_ts + ft->timeout_ns[c])
-			flow_end(ft, l->head, FLOW_END_TIMEOUT);
+		uint64_t to = ft->timeout_ns[c];
+		while (l->head && now > l->head->queued_ts + to) {
+			struct flow *h = l->head;
+			if (now > h->last_ts + to) {
+				flow_end(ft, h, FLOW_END_TIMEOUT);
+			} else {
+				/* Seen since it was queued: second chance at the tail. */
+				list_unlink(l, h);
+				h->queued_ts = h->last_ts;
+				list_append(l, h);
+			}
+		}
 	}
 }
 
@@ -212,9 +224,10 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now)
 		flow_table_expire(ft, now);
 	if (!ft->free_list) {
 		struct flow *victim = NULL;
+		/* The oldest-queued head: the idlest flow, or close to it. */
 		for (int c = 0; c < NCLASS; c++) {
 			struct flow *h = ft->lists[c].head;
-			if (h && (!victim || h->last_ts < victim->last_ts))
+			if (h && (!victim || h->queued_ts < victim->queued_ts))
 				victim = h;
 		}
 		if (!victim)
@@ -225,6 +238,28 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now)
 	struct flow *f = ft->free_list;
 	ft->free_list = f->hnext;
 	return f;
+}
+
+_Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key must be whole words");
+
+/* Keys are compared word by word (inlined; the key has no padding holes). */
+static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t x[sizeof(*a) / 8], y[sizeof(*b) / 8];
+	uint64_t d = 0;
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	for (size_t i = 0; i < sizeof(x) / 8; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+static inline bool addr_eq(const struct addr *a, const struct addr *b)
+{
+	uint64_t x[2], y[2];
+	memcpy(x, a->a, 16);
+	memcpy(y, b->a, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 static bool addr_port_le(const struct addr *a, uint16_t pa, const struct addr *b, uint16_t pb)
@@ -262,7 +297,7 @@ static void flow_init(struct flow_table *ft, struct flow *f, const struct flow_k
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->hash = hash;
-	f->start_ts = f->last_ts = p->ts;
+	f->start_ts = f->last_ts = f->queued_ts = p->ts;
 	f->proto = p->proto;
 	f->ip_ver = p->ip_ver;
 	f->vlan_n = p->vlan_n;
@@ -341,10 +376,10 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 	uint32_t hash = (uint32_t)XXH3_64bits(&k, sizeof(k));
 
 	for (f = ft->buckets[hash & ft->mask]; f; f = f->hnext)
-		if (f->hash == hash && memcmp(&f->key, &k, sizeof(k)) == 0)
+		if (f->hash == hash && key_eq(&f->key, &k))
 			break;
 	if (f) {
-		dir = (memcmp(&p->src, &f->src, sizeof(p->src)) == 0 &&
+		dir = (addr_eq(&p->src, &f->src) &&
 		       (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp)) ? 0 : 1;
 		if (p->ts > f->last_ts + ft->timeout_ns[f->tclass]) {
 			flow_end(ft, f, FLOW_END_TIMEOUT);
@@ -360,7 +395,7 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 		if (!f)
 			return;
 		flow_init(ft, f, &k, hash, p);
-		dir = memcmp(&p->src, &f->src, sizeof(p->src)) == 0 &&
+		dir = addr_eq(&p->src, &f->src) &&
 		      (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp) ? 0 : 1;
 	}
 
@@ -382,10 +417,13 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 	}
 
 	uint8_t tclass = (uint8_t)(proto_class(p->proto) * FLOW_STATE_MAX + flow_state_of(f));
-	f->state = tclass % FLOW_STATE_MAX;
-	list_unlink(&ft->lists[f->tclass], f);
-	f->tclass = tclass;
-	list_append(&ft->lists[tclass], f);
+	if (tclass != f->tclass) {
+		f->state = tclass % FLOW_STATE_MAX;
+		list_unlink(&ft->lists[f->tclass], f);
+		f->tclass = tclass;
+		f->queued_ts = f->last_ts;
+		list_append(&ft->lists[tclass], f);
+	}
 }
 
 const char *flow_state_name(const struct flow *f)

@@ -3,9 +3,11 @@
  *
  * Flows are keyed by the normalised 5-tuple plus VLAN ids, so both directions
  * land on the same entry. Timeouts follow packet time. Each flow sits in one
- * of several lists, one per timeout class (protocol x state); a list is in
- * last-seen order, so its head is always the next to expire and a sweep costs
- * only the flows it ends. At the memory cap the idlest flow is evicted
+ * of several lists, one per timeout class (protocol x state), in the order
+ * flows were queued. A packet only updates its flow's last-seen time; a sweep
+ * ends the head if it really is idle past the timeout, or re-queues it at the
+ * tail with its newer time ("second chance"). So the per-packet path touches
+ * no list neighbours, and a sweep costs only the flows it ends or moves. At the memory cap the idlest flow is evicted
  * (counted). When a flow ends, the table calls the owner's end callback
  * (which writes the EVE record) before freeing it.
  *
@@ -33,7 +35,7 @@ struct flow_key {
 	uint16_t vlan[PKT_MAX_VLANS];
 	uint8_t proto;
 	uint8_t ip_ver;
-	uint8_t pad[2];
+	uint8_t pad[6]; /* to a multiple of 8 bytes, always zero */
 };
 
 struct flow {
@@ -42,6 +44,7 @@ struct flow {
 	struct flow *lprev, *lnext; /* timeout-class list */
 	uint64_t flow_id;
 	uint64_t start_ts, last_ts; /* ns */
+	uint64_t queued_ts;         /* last_ts when (re)queued on its timeout list */
 	uint32_t hash;
 	uint8_t tclass;
 	uint8_t state;

@@ -35,7 +35,7 @@ void jb_reset(struct jbuf *jb)
 	jb->first[0] = true;
 }
 
-static bool grow(struct jbuf *jb, size_t need)
+bool jb_grow(struct jbuf *jb, size_t need)
 {
 	if (jb->overflow)
 		return false;
@@ -62,7 +62,7 @@ static bool grow(struct jbuf *jb, size_t need)
 
 void jb_raw(struct jbuf *jb, const char *s, size_t n)
 {
-	if (!grow(jb, n))
+	if (!jb_reserve(jb, n))
 		return;
 	memcpy(jb->p + jb->len, s, n);
 	jb->len += n;
@@ -70,7 +70,7 @@ void jb_raw(struct jbuf *jb, const char *s, size_t n)
 
 static inline void putc_(struct jbuf *jb, char c)
 {
-	if (grow(jb, 1))
+	if (jb_reserve(jb, 1))
 		jb->p[jb->len++] = c;
 }
 
@@ -162,24 +162,6 @@ static void escaped(struct jbuf *jb, const uint8_t *s, size_t n)
 	putc_(jb, '"');
 }
 
-static void key_(struct jbuf *jb, const char *key)
-{
-	if (!jb->first[jb->depth])
-		putc_(jb, ',');
-	jb->first[jb->depth] = false;
-	if (key) {
-		/* Keys are literals of this program: plain ASCII, no escaping needed. */
-		size_t n = strlen(key);
-		if (grow(jb, n + 3)) {
-			jb->p[jb->len++] = '"';
-			memcpy(jb->p + jb->len, key, n);
-			jb->len += n;
-			jb->p[jb->len++] = '"';
-			jb->p[jb->len++] = ':';
-		}
-	}
-}
-
 static void push(struct jbuf *jb, char c)
 {
 	putc_(jb, c);
@@ -193,7 +175,7 @@ static void push(struct jbuf *jb, char c)
 void jb_open(struct jbuf *jb, const char *key)
 {
 	if (jb->depth > 0 || key)
-		key_(jb, key);
+		jb_key(jb, key);
 	push(jb, '{');
 }
 
@@ -208,7 +190,7 @@ void jb_close(struct jbuf *jb)
 
 void jb_open_array(struct jbuf *jb, const char *key)
 {
-	key_(jb, key);
+	jb_key(jb, key);
 	push(jb, '[');
 }
 
@@ -221,13 +203,13 @@ void jb_close_array(struct jbuf *jb)
 
 void jb_str(struct jbuf *jb, const char *key, const char *s)
 {
-	key_(jb, key);
+	jb_key(jb, key);
 	escaped(jb, (const uint8_t *)s, strlen(s));
 }
 
 void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n)
 {
-	key_(jb, key);
+	jb_key(jb, key);
 	escaped(jb, s, n);
 }
 
@@ -247,7 +229,7 @@ static size_t fmt_u64(char *b, uint64_t v)
 void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
 {
 	char b[24];
-	key_(jb, key);
+	jb_key(jb, key);
 	jb_raw(jb, b, fmt_u64(b, v));
 }
 
@@ -255,13 +237,13 @@ void jb_i64(struct jbuf *jb, const char *key, int64_t v)
 {
 	char b[24];
 	int n = snprintf(b, sizeof(b), "%" PRId64, v);
-	key_(jb, key);
+	jb_key(jb, key);
 	jb_raw(jb, b, (size_t)n);
 }
 
 void jb_bool(struct jbuf *jb, const char *key, bool v)
 {
-	key_(jb, key);
+	jb_key(jb, key);
 	jb_raw(jb, v ? "true" : "false", v ? 4 : 5);
 }
 

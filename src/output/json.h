@@ -22,6 +22,36 @@ struct jbuf {
 	bool first[JSON_MAX_DEPTH];
 };
 
+/* Slow path of jb_reserve: grow the buffer (up to max). */
+bool jb_grow(struct jbuf *jb, size_t need);
+
+/* Room for `need` more bytes? Marks the buffer overflowed when not. */
+static inline bool jb_reserve(struct jbuf *jb, size_t need)
+{
+	if (jb->overflow)
+		return false;
+	return jb->len + need <= jb->cap || jb_grow(jb, need);
+}
+
+/* Separator and "key": for the next member (key may be NULL in arrays).
+ * Keys are literals of this program: plain ASCII, never escaped. */
+static inline void jb_key(struct jbuf *jb, const char *key)
+{
+	size_t n = key ? __builtin_strlen(key) : 0;
+	if (!jb_reserve(jb, n + 4))
+		return;
+	if (!jb->first[jb->depth])
+		jb->p[jb->len++] = ',';
+	jb->first[jb->depth] = false;
+	if (key) {
+		jb->p[jb->len++] = '"';
+		__builtin_memcpy(jb->p + jb->len, key, n);
+		jb->len += n;
+		jb->p[jb->len++] = '"';
+		jb->p[jb->len++] = ':';
+	}
+}
+
 /* initial/max are byte sizes; returns 0 or -1 (OOM). Free with jb_free. */
 int jb_init(struct jbuf *jb, size_t initial, size_t max);
 void jb_free(struct jbuf *jb);
