@@ -64,7 +64,8 @@ static void deliver(struct stream_ctx *sc, struct flow *f, int dir, const uint8_
 	if (st->flags & TS_DEPTH || len == 0)
 		return;
 	if (depth && st->delivered + len >= depth) {
-		len = (uint32_t)(depth - st->delivered);
+		/* A gap may already have carried the offset past the depth. */
+		len = st->delivered < depth ? (uint32_t)(depth - st->delivered) : 0;
 		st->flags |= TS_DEPTH;
 		CNT_INC(sc->cnt, TCP_DEPTH);
 	}
@@ -107,6 +108,12 @@ static void skip_gap(struct stream_ctx *sc, struct flow *f, int dir, uint64_t le
 		sc->sink.gap(sc->sink.ctx, f, dir, len, st->delivered);
 	st->delivered += len;
 	st->next_seq += (uint32_t)len;
+	if (sc->cfg->reassembly_depth && st->delivered >= sc->cfg->reassembly_depth &&
+	    !(st->flags & TS_DEPTH)) {
+		st->flags |= TS_DEPTH;
+		CNT_INC(sc->cnt, TCP_DEPTH);
+		free_buffered(sc, st);
+	}
 }
 
 /* Store one new piece [off, off+len) that overlaps nothing buffered. */

@@ -209,6 +209,20 @@ static void test_depth(void)
 	h_free(&H);
 }
 
+/* A gap that carries the stream past the depth: nothing more is delivered
+ * (this once computed a negative remaining depth and overran the packet). */
+static void test_depth_inside_gap(void)
+{
+	h_init(&H);
+	H.cfg.reassembly_depth = 150;
+	CHECK(h_run_scenario(&H, "tcp-gap") == 0);
+	struct h_flow *f = one_tcp(&H);
+	CHECK_EQ(f->d[0].len, 100);
+	CHECK(h_fill(f->d[0].data, 100, 'a'));
+	CHECK_EQ(H.pl.cnt.c[CNT_TCP_DEPTH], 1);
+	h_free(&H);
+}
+
 static void test_segment_caps(void)
 {
 	/* No room for out-of-order data: it is dropped (counted) and the hole
@@ -240,6 +254,7 @@ int main(void)
 	test_rst();
 	test_v6();
 	test_depth();
+	test_depth_inside_gap();
 	test_segment_caps();
 	return check_report("stream");
 }
