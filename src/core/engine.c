@@ -408,6 +408,8 @@ static void summary(struct engine *e, const struct counters *s)
 {
 	double t = now_s(e);
 	uint64_t events = 0;
+	if (!log_enabled(LOG_INFO))
+		return;
 	for (int i = 0; i < EV_MAX; i++)
 		events += s->ev[i];
 	if (e->progress_shown)

@@ -50,9 +50,11 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
 		q.flags = PKT_REASSEMBLED;
 		decode_ip_datagram(&pl->dc, &q);
-		if (q.ip_ver && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
+		if (q.flags & PKT_L4_OK && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
 			flow_handle_packet(pl->ft, &q);
-	} else if (p.ip_ver) {
+	} else if (p.flags & PKT_L4_OK) {
+		/* A packet whose transport header is broken joins no flow (it is
+		 * still counted, with its anomaly). */
 		flow_handle_packet(pl->ft, &p);
 	}
 }

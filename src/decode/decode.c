@@ -99,6 +99,7 @@ void decode_l4(struct decode_ctx *dc, struct packet *p, uint8_t proto, struct rd
 	}
 	/* Other IP protocols: the whole L4 part is the payload. */
 	CNT_INC(dc->cnt, DEC_OTHER_L4);
+	p->flags |= PKT_L4_OK;
 	p->payload_off = p->l4_off;
 	p->payload_len = r.len;
 }

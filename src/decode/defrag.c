@@ -154,9 +154,16 @@ static struct tracker *tracker_get(struct defrag *df, struct packet *p)
 	uint32_t h = key_hash(p);
 	struct tracker *t;
 
-	for (t = df->buckets[h & df->mask]; t; t = t->hnext)
-		if (t->hash == h && key_eq(t, p))
-			return t;
+	for (t = df->buckets[h & df->mask]; t; t = t->hnext) {
+		if (t->hash == h && key_eq(t, p)) {
+			if (p->ts <= t->first_ts + (uint64_t)df->cfg->defrag_timeout * NS)
+				return t;
+			/* Too old to complete: start over with this fragment. */
+			CNT_INC(df->cnt, DEFRAG_TIMEOUTS);
+			tracker_free(df, t);
+			break;
+		}
+	}
 	if (df->ntrackers >= df->cfg->defrag_trackers) {
 		CNT_INC(df->cnt, DEFRAG_TRACKERS_FULL);
 		if (!df->head)

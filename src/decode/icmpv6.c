@@ -43,6 +43,7 @@ void decode_icmpv6(struct decode_ctx *dc, struct packet *p, struct rd r)
 		decode_event(dc, p, EV_ICMPV6_PKT_TOO_SMALL);
 		return;
 	}
+	p->flags |= PKT_L4_OK;
 	p->icmp_type = rd_u8(r, 0);
 	p->icmp_code = rd_u8(r, 1);
 	int mc = max_code(p->icmp_type);

@@ -176,12 +176,14 @@ void decode_ipv6(struct decode_ctx *dc, struct packet *p, struct rd r)
 		}
 		case NH_ESP:
 			/* Encrypted: the rest is opaque payload. */
+			p->flags |= PKT_L4_OK;
 			p->proto = nh;
 			p->l4_off = p->l3_off + off;
 			p->payload_off = p->l4_off;
 			p->payload_len = total - off;
 			return;
 		case NH_NONE:
+			p->flags |= PKT_L4_OK;
 			p->proto = nh;
 			if (off < total)
 				decode_event(dc, p, EV_IPV6_DATA_AFTER_NONE_HEADER);

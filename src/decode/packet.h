@@ -29,6 +29,7 @@ struct addr {
 #define PKT_IPV4_CSUM_OK 0x0010u
 #define PKT_HAS_PORTS    0x0020u /* TCP or UDP header decoded */
 #define PKT_ICMP_ERROR   0x0040u /* ICMP error quoting another packet */
+#define PKT_L4_OK        0x0080u /* the transport header decoded: the packet can join a flow */
 
 /* TCP flags */
 #define TH_FIN 0x01

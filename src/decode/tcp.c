@@ -116,7 +116,7 @@ void decode_tcp(struct decode_ctx *dc, struct packet *p, struct rd r)
 	memset(&p->tcpo, 0, sizeof(p->tcpo));
 	if (hlen > TCP_MIN_HLEN)
 		decode_options(dc, p, rd_sub(r, TCP_MIN_HLEN, hlen - TCP_MIN_HLEN));
-	p->flags |= PKT_HAS_PORTS;
+	p->flags |= PKT_HAS_PORTS | PKT_L4_OK;
 	p->payload_off = p->l4_off + hlen;
 	p->payload_len = r.len - hlen;
 }

@@ -31,7 +31,7 @@ void decode_udp(struct decode_ctx *dc, struct packet *p, struct rd r)
 	}
 	p->sp = rd_be16(r, 0);
 	p->dp = rd_be16(r, 2);
-	p->flags |= PKT_HAS_PORTS;
+	p->flags |= PKT_HAS_PORTS | PKT_L4_OK;
 	p->payload_off = p->l4_off + UDP_HLEN;
 	p->payload_len = len - UDP_HLEN;
 }
