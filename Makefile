@@ -1,6 +1,8 @@
 # mamori — top-level entry points. The real build is CMake; these targets install
 # missing Debian packages first (scripts/deps) so a fresh machine needs nothing else.
 
+MAKEFLAGS += --no-print-directory
+
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SECONDS ?= 60
 CC_TEST ?= clang
@@ -15,13 +17,13 @@ deps:
 # Optimised build used by the demo and the benchmarks.
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build build -j $(JOBS)
+	@cmake --build build -j $(JOBS) >build/build.log 2>&1 || { cat build/build.log; exit 1; }
 
 # Sanitized build (ASan + UBSan, -Werror) that `make test` runs.
 build-test: deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=$(CC_TEST) \
 		-DMAMORI_SANITIZE=ON >/dev/null
-	@cmake --build build-test -j $(JOBS)
+	@cmake --build build-test -j $(JOBS) >build-test/build.log 2>&1 || { cat build-test/build.log; exit 1; }
 
 demo: build
 	@scripts/demo build

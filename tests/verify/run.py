@@ -306,6 +306,29 @@ class Result:
                 "seconds": round(self.seconds, 3)}
 
 
+# EVE record types: a match key under one of these (`dns.type`) implies that record.
+EVE_TYPES = set("""alert anomaly arp bittorrent_dht dcerpc dhcp dnp3 dns drop enip
+    fileinfo flow frame ftp ftp_data http http2 ike krb5 ldap mdns modbus mqtt netflow
+    nfs pgsql pop3 quic rdp rfb sdp sip smb smtp snmp ssh stats tftp tls websocket""".split())
+
+
+def implied_features(match):
+    """Features a filter needs: event:X for its event_type (or, without one, for the
+    record types its keys look into) and app:X for the app_proto values it expects."""
+    match = match or {}
+    etype = match.get("event_type")
+    if isinstance(etype, str):
+        need = {"event:" + etype}
+    else:
+        heads = (re.split(r"[.\[]", k, maxsplit=1)[0] for k in match)
+        need = {"event:" + h for h in heads if h in EVE_TYPES}
+    for key in ("app_proto", "app_proto_ts", "app_proto_tc"):
+        val = match.get(key)
+        if isinstance(val, str) and val not in ("failed", "unknown"):
+            need.add("app:" + val)
+    return sorted(need)
+
+
 def plan_checks(checks, ctx, test_dir, notes):
     """The checks to evaluate; raises Skip for checks mamori cannot serve."""
     planned = []
@@ -330,9 +353,9 @@ def plan_checks(checks, ctx, test_dir, notes):
             filename = body.get("filename", "eve.json")
             if filename != "eve.json":
                 raise Skip("output file %s not supported" % filename)
-            etype = (body.get("match") or {}).get("event_type")
-            if isinstance(etype, str) and "event:" + etype not in ctx.features:
-                raise Skip("needs event:%s" % etype)
+            for feat in implied_features(body.get("match")):
+                if feat not in ctx.features:
+                    raise Skip("needs " + feat)
         planned.append((i + 1, kind, body))
     return planned
 
@@ -490,10 +513,10 @@ def execute(test_dir, ctx, tmp, result):
     if os.path.exists(os.path.join(test_dir, "suricata.yaml")):
         notes.append("suricata.yaml ignored")
 
-    planned = plan_checks(config.get("checks"), ctx, test_dir, notes)
     rules, has_rule = find_rules(config, test_dir, tmp)
     if has_rule and "rules" not in ctx.features:
         raise Skip("rules not supported")
+    planned = plan_checks(config.get("checks"), ctx, test_dir, notes)
 
     env = dict(os.environ, TZ="UTC")
     env.update({str(k): str(v) for k, v in (config.get("env") or {}).items()})

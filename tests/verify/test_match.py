@@ -192,6 +192,16 @@ class Requirements(unittest.TestCase):
         with self.assertRaisesRegex(run.Skip, "skip.config"):
             run.check_skip_block([{"config": {"a": "b"}}], set())
 
+    def test_implied_features(self):
+        self.assertEqual(run.implied_features({"event_type": "alert", "http.url": "/"}),
+                         ["event:alert"])
+        self.assertEqual(run.implied_features({"dns.type": "query", "pcap_cnt": 3}),
+                         ["event:dns"])
+        self.assertEqual(run.implied_features({"event_type": "flow", "app_proto": "smb",
+                                               "app_proto_tc": "failed"}),
+                         ["app:smb", "event:flow"])
+        self.assertEqual(run.implied_features({"src_port": 80}), [])
+
     def test_args_keep_set_only(self):
         notes = []
         argv = run.mamori_args(["-k none", "--set stream.midstream=true",
