@@ -8,6 +8,7 @@
 #include "capture/capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,7 @@ int capture_open_file(struct capture *c, const char *path)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 	c->name = path;
 	c->is_file = true;
 	c->offset = -1;
@@ -94,6 +96,7 @@ int capture_open_fp(struct capture *c, FILE *fp, const char *name)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 	c->name = name;
 	c->is_file = true;
 	c->offset = -1;
@@ -118,6 +121,7 @@ int capture_open_live(struct capture *c, const char *iface, const char *bpf, uin
 	memset(c, 0, sizeof(*c));
 	c->name = iface;
 	c->offset = -1;
+	c->fd = -1;
 	c->pcap = pcap_create(iface, errbuf);
 	if (!c->pcap) {
 		snprintf(c->err, sizeof(c->err), "%s: %s", iface, errbuf);
@@ -146,6 +150,13 @@ int capture_open_live(struct capture *c, const char *iface, const char *bpf, uin
 			goto fail;
 		}
 	}
+	/* Non-blocking reads and our own poll(): the reader wakes at least every
+	 * 100 ms for stats and signals, whatever libpcap's timeout does. */
+	if (pcap_setnonblock(c->pcap, 1, errbuf) < 0) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", iface, errbuf);
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(c->pcap);
 	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 	c->linktype = pcap_datalink(c->pcap);
 	return 0;
@@ -175,6 +186,10 @@ int capture_next(struct capture *c, struct capture_frame *fr)
 		fr->linktype = c->linktype;
 		return CAPTURE_OK;
 	case 0:
+		if (c->fd >= 0) {
+			struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+			poll(&pfd, 1, 100);
+		}
 		return CAPTURE_AGAIN;
 	case PCAP_ERROR_BREAK:
 		return CAPTURE_EOF;

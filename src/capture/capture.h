@@ -24,6 +24,7 @@ struct capture {
 	int linktype;
 	bool is_file;
 	bool nano;
+	int fd;           /* live: selectable descriptor, else -1 */
 	uint64_t packets;
 	bool pcapng;      /* a pcapng file (else classic pcap) */
 	long offset;      /* pcap: file offset of the next record; -1 when unknown */

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 
 import yaml
 
@@ -244,12 +245,10 @@ def check_requires(requires, features, test_dir):
             for cmd in _as_list(val):
                 if shutil.which(cmd) is None:
                     raise Skip("requires command %s" % cmd)
-        elif key == "os":
-            if not platform.system().lower().startswith(str(val).lower()):
-                raise Skip("requires os %s" % val)
-        elif key == "arch":
-            if not platform.machine().lower().startswith(str(val).lower()):
-                raise Skip("requires arch %s" % val)
+        elif key in ("os", "arch"):
+            here = platform.system() if key == "os" else platform.machine()
+            if not here.lower().startswith(str(val).lower()):
+                raise Skip("requires %s %s" % (key, val))
         elif key == "pcap":
             pass  # handled when the capture is located
         else:  # files, script, config, lambda, ...: Suricata-specific
@@ -284,11 +283,6 @@ UNSUPPORTED_KEYS = ("command", "pre-check", "setup", "lambda")
 # Top-level keys understood, or safely ignored (`count` repeats a run upstream).
 KNOWN_KEYS = ("requires", "args", "pcap", "checks", "skip", "env", "exit-code",
               "count", "rules", "generate", "description", "comment", "info")
-
-
-class Context:
-    def __init__(self, mamori, gen, features, verbose):
-        self.mamori, self.gen, self.features, self.verbose = mamori, gen, features, verbose
 
 
 class Result:
@@ -604,7 +598,7 @@ def main(argv=None):
 
     mamori = os.path.abspath(opts.mamori)
     gen = os.path.abspath(opts.gen) if opts.gen else None
-    ctx = Context(mamori, gen, load_features(mamori), opts.verbose)
+    ctx = types.SimpleNamespace(mamori=mamori, gen=gen, features=load_features(mamori))
     tests = discover(opts.dirs, opts.filter)
     if opts.verbose:
         print("features: " + " ".join(sorted(ctx.features)))
