@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct scenario table[] = {
@@ -51,6 +52,8 @@ static const struct scenario table[] = {
      scenarios_linktypes_null},
     {"linktypes-loop", "small TCP session + IPv6 UDP packet, OpenBSD LOOP (108)",
      scenarios_linktypes_loop},
+    {"pppoe", "linktypes' session and v6 UDP packet inside PPPoE sessions, plus PADI and LCP",
+     scenarios_pppoe},
     {"pcap-ns", "tcp-basic in a nanosecond pcap with sub-microsecond timestamps",
      scenarios_tcp_pcap_ns},
     {"many-flows", "20,000 distinct UDP flows, one packet each way", scenarios_many_flows},
@@ -514,4 +517,89 @@ int scenarios_many_flows(const char *out_path)
 		t += 100 * SCEN_US;
 	}
 	return scen_abort(&w, r);
+}
+
+/* ---- PPPoE ------------------------------------------------------------------------- */
+
+/* Ethernet + PPPoE session header + PPP protocol in front of ip[0..len). */
+static size_t pppoe_wrap(uint8_t *out, uint16_t ethertype, uint16_t ppp_proto, const uint8_t *ip,
+			 size_t len)
+{
+	static const uint8_t macs[12] = {0x02, 0, 0, 0, 0x0e, 0x02, 0x02, 0, 0, 0, 0x0e, 0x01};
+	memcpy(out, macs, 12);
+	out[12] = (uint8_t)(ethertype >> 8);
+	out[13] = (uint8_t)ethertype;
+	out[14] = 0x11;                          /* version 1, type 1 */
+	out[15] = ethertype == 0x8863 ? 0x09 : 0; /* PADI, or session data */
+	out[16] = 0x12;                          /* session id 0x1234 */
+	out[17] = 0x34;
+	size_t plen = len + (ethertype == 0x8864 ? 2 : 0);
+	out[18] = (uint8_t)(plen >> 8);
+	out[19] = (uint8_t)plen;
+	size_t off = 20;
+	if (ethertype == 0x8864) {
+		out[20] = (uint8_t)(ppp_proto >> 8);
+		out[21] = (uint8_t)ppp_proto;
+		off = 22;
+	}
+	memcpy(out + off, ip, len);
+	return off + len;
+}
+
+/*
+ * pppoe: the 11 packets of linktypes-raw (1 TCP flow 10.0.4.1:50000 -> 10.0.4.2:8080,
+ * 22 bytes each way, clean close; 1 IPv6 UDP flow), each carried in an Ethernet frame as
+ * PPPoE session data (EtherType 0x8864, session 0x1234, PPP protocol 0x0021 / 0x0057),
+ * preceded by a PPPoE discovery PADI (0x8863) and a PPP LCP echo (0xc021): 13 packets,
+ * 11 of them IP, no anomalies.
+ */
+int scenarios_pppoe(const char *out_path)
+{
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *fp = open_memstream(&mem, &memlen);
+	struct pcapw raw, w;
+	uint8_t frame[2048];
+	static const uint8_t lcp_echo[8] = {0x09, 0x01, 0x00, 0x08, 0xde, 0xad, 0xbe, 0xef};
+	int r;
+
+	if (!fp)
+		return -ENOMEM;
+	r = pcapw_open_stream(&raw, fp, PCAPW_LINK_RAW, SCEN_SNAPLEN, 0);
+	if (r == 0) {
+		struct pcapw_link lk = {.linktype = PCAPW_LINK_RAW};
+		struct pcapw_host a, b;
+		(void)scenarios_tcp_small(&raw, &lk, SCEN_T0);
+		pcapw_host_set(&a, "2001:db8:4::1", "02:00:00:00:04:01", 40000);
+		pcapw_host_set(&b, "2001:db8:4::2", "02:00:00:00:04:02", 40001);
+		pcapw_udp_write(&raw, SCEN_T0 + 20 * SCEN_MS, &lk, &a, &b, lt_udp, sizeof(lt_udp) - 1);
+		r = pcapw_close(&raw);
+	}
+	fclose(fp);
+	if (r == 0)
+		r = pcapw_open(&w, out_path, PCAPW_LINK_ETHERNET, SCEN_SNAPLEN, 0);
+	if (r < 0) {
+		free(mem);
+		return r;
+	}
+	size_t n = pppoe_wrap(frame, 0x8863, 0, (const uint8_t *)"\x01\x01\x00\x00", 4);
+	pcapw_write(&w, SCEN_T0 - 2 * SCEN_MS, frame, (uint32_t)n, (uint32_t)n);
+	n = pppoe_wrap(frame, 0x8864, 0xc021, lcp_echo, sizeof(lcp_echo));
+	pcapw_write(&w, SCEN_T0 - SCEN_MS, frame, (uint32_t)n, (uint32_t)n);
+	/* Re-read the raw records (24-byte file header, 16-byte record headers). */
+	for (size_t off = 24; off + 16 <= memlen;) {
+		const uint8_t *h = (const uint8_t *)mem + off;
+		uint32_t sec = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+		uint32_t usec = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+		uint32_t cap = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+		if (cap > memlen - off - 16 || cap + 22 > sizeof(frame))
+			break;
+		const uint8_t *ip = h + 16;
+		n = pppoe_wrap(frame, 0x8864, (ip[0] >> 4) == 6 ? 0x0057 : 0x0021, ip, cap);
+		pcapw_write(&w, (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000ull, frame,
+			    (uint32_t)n, (uint32_t)n);
+		off += 16 + cap;
+	}
+	free(mem);
+	return pcapw_close(&w);
 }

@@ -53,6 +53,7 @@ int scenarios_linktypes_sll2(const char *out_path);
 int scenarios_linktypes_null(const char *out_path);
 int scenarios_linktypes_loop(const char *out_path);
 int scenarios_many_flows(const char *out_path);
+int scenarios_pppoe(const char *out_path);
 
 /* scenarios_bad.c */
 int scenarios_bad_malformed(const char *out_path);

@@ -33,6 +33,7 @@ static const struct {
 	{0x88a8, decode_vlan},
 	{0x9100, decode_vlan},
 	{0x0806, decode_arp},
+	{0x8864, decode_pppoe},
 };
 
 static const struct {

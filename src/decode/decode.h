@@ -73,6 +73,7 @@ void decode_null(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_loop(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_raw(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_arp(struct decode_ctx *dc, struct packet *p, struct rd r);
+void decode_pppoe(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_ipv6(struct decode_ctx *dc, struct packet *p, struct rd r);
 void decode_tcp(struct decode_ctx *dc, struct packet *p, struct rd r);

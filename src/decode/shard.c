@@ -45,6 +45,11 @@ uint32_t decode_shard_hash(int linktype, const uint8_t *data, uint32_t len)
 			type = rd_be16(r, off + 2);
 			off += 4;
 		}
+		if (type == 0x8864) { /* PPPoE session: PPP protocol after 6 bytes */
+			uint16_t ppp = rd_be16(r, off + 6);
+			type = ppp == 0x0021 ? 0x0800 : ppp == 0x0057 ? 0x86dd : 0;
+			off += 8;
+		}
 		break;
 	case LINK_SLL:
 		off = 16;

@@ -186,10 +186,14 @@ def explain_count(match, events, expected, actual):
         shown = [ev for ev in pool if match_event(match, ev)][:3]
         lines += ["matched: " + _short(ev) for ev in shown]
         return lines
-    for ev in [ev for ev in pool if not match_event(match, ev)][:3]:
-        wrong = ["%s: want %s, got %s" % (k, _short(v, 60), _short(entry_value(k, ev), 60))
-                 for k, v in match.items() if not entry_matches(k, v, ev)][:3]
-        lines.append("candidate: " + "; ".join(wrong))
+    near = []  # the events missing the fewest entries first
+    for ev in pool:
+        wrong = [k for k, v in match.items() if not entry_matches(k, v, ev)]
+        if wrong:
+            near.append((len(wrong), len(near), wrong, ev))
+    for _, _, wrong, ev in sorted(near, key=lambda t: t[:2])[:3]:
+        lines.append("candidate: " + "; ".join("%s: want %s, got %s" % (
+            k, _short(match[k], 60), _short(entry_value(k, ev), 60)) for k in wrong[:3]))
         lines.append("    " + _short(ev))
     return lines
 
