@@ -14,7 +14,7 @@
 #include "decode/events.h"
 
 #define PKT_MAX_EVENTS 8
-#define PKT_MAX_VLANS  2
+#define PKT_MAX_VLANS  3
 
 /* An IPv4 address lives in a[0..3] with the rest zero. */
 struct addr {

@@ -8,7 +8,7 @@
 
 #include <xxhash.h>
 
-static uint32_t addr_hash(struct rd r, uint32_t off, uint32_t alen, uint32_t vlans)
+static uint32_t addr_hash(struct rd r, uint32_t off, uint32_t alen, uint64_t vlans)
 {
 	const uint8_t *a = rd_ptr(r, off, alen);
 	const uint8_t *b = rd_ptr(r, off + alen, alen);
@@ -18,7 +18,7 @@ static uint32_t addr_hash(struct rd r, uint32_t off, uint32_t alen, uint32_t vla
 	return (uint32_t)(XXH3_64bits_withSeed(a, alen, vlans) ^ XXH3_64bits_withSeed(b, alen, vlans));
 }
 
-static uint32_t ip_hash(struct rd r, uint32_t off, uint32_t vlans)
+static uint32_t ip_hash(struct rd r, uint32_t off, uint64_t vlans)
 {
 	switch (rd_u8(r, off) >> 4) {
 	case 4:
@@ -33,7 +33,8 @@ static uint32_t ip_hash(struct rd r, uint32_t off, uint32_t vlans)
 uint32_t decode_shard_hash(int linktype, const uint8_t *data, uint32_t len)
 {
 	struct rd r = rd_make(data, len);
-	uint32_t off, vlans = 0;
+	uint32_t off;
+	uint64_t vlans = 0;
 	uint16_t type;
 
 	switch (linktype) {

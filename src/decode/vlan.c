@@ -5,7 +5,7 @@
  *   +--------+--------+
  *   |PCP|D|VID|  type  |   the 4 bytes after an 0x8100 / 0x88a8 / 0x9100 type
  *   +--------+--------+
- * The first two VLAN ids are kept on the packet (they are part of the flow
+ * Up to three VLAN ids are kept on the packet (they are part of the flow
  * key); deeper stacks raise vlan.too_many_layers and stop.
  */
 #include "decode/decode.h"

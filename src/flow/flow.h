@@ -35,7 +35,7 @@ struct flow_key {
 	uint16_t vlan[PKT_MAX_VLANS];
 	uint8_t proto;
 	uint8_t ip_ver;
-	uint8_t pad[6]; /* to a multiple of 8 bytes, always zero */
+	uint8_t pad[4]; /* to a multiple of 8 bytes, always zero */
 };
 
 struct flow {
