@@ -19,6 +19,7 @@
  */
 #include "decode/decode.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #define IPV4_MIN_HLEN 20
@@ -29,17 +30,33 @@ enum { OPT_EOL = 0, OPT_NOP = 1 };
 /* One's-complement sum over len bytes (RFC 1071); 0 means "valid". */
 uint16_t ipv4_checksum(struct rd r, uint32_t len)
 {
-	uint32_t sum = 0;
-	if (!rd_has(r, 0, len))
+	const uint8_t *b = rd_ptr(r, 0, len);
+	uint64_t sum = 0;
+	uint32_t i = 0;
+
+	if (!b)
 		return 0xffff;
-	const uint8_t *b = r.p;
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
+	/* 32-bit words in host order; the byte order cancels out (RFC 1071 §2(B)). */
+	for (; i + 4 <= len; i += 4) {
+		uint32_t w;
+		memcpy(&w, b + i, 4);
+		sum += w;
+	}
+	for (; i + 2 <= len; i += 2) {
+		uint16_t h;
+		memcpy(&h, b + i, 2);
+		sum += h;
+	}
+	if (i < len) {
+		uint8_t last[2] = {b[i], 0};
+		uint16_t h;
+		memcpy(&h, last, 2);
+		sum += h;
+	}
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	/* Back to a big-endian value, as the header field is read and written. */
+	return ntohs((uint16_t)~sum);
 }
 
 static void decode_options(struct decode_ctx *dc, struct packet *p, struct rd opts)

@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ICMP type -> counterpart type, or -1 when the message is one-way. */
@@ -62,8 +63,34 @@ static void sha1_fetch(void)
 	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
 }
 
-int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, uint8_t proto,
-		    uint16_t sport, uint16_t dport, uint16_t seed, char *out, unsigned outlen)
+struct community_ctx {
+	EVP_MD_CTX *md;
+};
+
+struct community_ctx *community_ctx_new(void)
+{
+	struct community_ctx *cc = malloc(sizeof(*cc));
+	if (!cc)
+		return NULL;
+	cc->md = EVP_MD_CTX_new();
+	if (!cc->md) {
+		free(cc);
+		return NULL;
+	}
+	return cc;
+}
+
+void community_ctx_free(struct community_ctx *cc)
+{
+	if (!cc)
+		return;
+	EVP_MD_CTX_free(cc->md);
+	free(cc);
+}
+
+int community_id_v1(struct community_ctx *cc, const uint8_t *saddr, const uint8_t *daddr,
+		    unsigned alen, uint8_t proto, uint16_t sport, uint16_t dport, uint16_t seed,
+		    char *out, unsigned outlen)
 {
 	uint8_t buf[2 + 16 + 16 + 4 + 4];
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -105,14 +132,23 @@ int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, u
 		buf[n++] = (uint8_t)dport;
 	}
 	pthread_once(&sha1_once, sha1_fetch);
-	if (!sha1_md || !EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL) || outlen < 32)
+	if (!sha1_md || outlen < 32)
 		return -1;
+	if (cc) {
+		/* The caller's context, reused: no allocation per flow. */
+		if (!EVP_DigestInit_ex2(cc->md, sha1_md, NULL) || !EVP_DigestUpdate(cc->md, buf, n) ||
+		    !EVP_DigestFinal_ex(cc->md, md, &mdlen))
+			return -1;
+	} else if (!EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL)) {
+		return -1;
+	}
 	memcpy(out, "1:", 2);
 	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)mdlen);
 	return 0;
 }
 
-void flow_community_id(const struct flow *f, uint16_t seed, char *out, unsigned outlen)
+void flow_community_id(struct community_ctx *cc, const struct flow *f, uint16_t seed, char *out,
+		       unsigned outlen)
 {
 	unsigned alen = f->ip_ver == 6 ? 16 : 4;
 	uint16_t sp = f->sp, dp = f->dp;
@@ -124,12 +160,12 @@ void flow_community_id(const struct flow *f, uint16_t seed, char *out, unsigned 
 		dp = f->icmp_code[d];
 		if (d == 1) {
 			/* Only replies were seen: hash from the replier's side. */
-			if (community_id_v1(f->dst.a, f->src.a, alen, f->proto, sp, dp, seed, out,
+			if (community_id_v1(cc, f->dst.a, f->src.a, alen, f->proto, sp, dp, seed, out,
 					    outlen) < 0)
 				out[0] = '\0';
 			return;
 		}
 	}
-	if (community_id_v1(f->src.a, f->dst.a, alen, f->proto, sp, dp, seed, out, outlen) < 0)
+	if (community_id_v1(cc, f->src.a, f->dst.a, alen, f->proto, sp, dp, seed, out, outlen) < 0)
 		out[0] = '\0';
 }

@@ -107,14 +107,25 @@ const char *flow_reason_name(enum flow_end_reason r);
 void flow_table_set_stream_memcap(struct flow_table *ft, uint64_t memcap);
 
 /*
- * Community ID v1 of a tuple: alen is 4 or 16; for ICMP, sport is the type
- * and dport the code. Writes "1:<base64>" (at least 32 bytes). 0 or -1.
+ * Hashing state for Community IDs, one per thread (not thread-safe); free
+ * with community_ctx_free. NULL on OOM.
  */
-int community_id_v1(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, uint8_t proto,
-		    uint16_t sport, uint16_t dport, uint16_t seed, char *out, unsigned outlen);
+struct community_ctx;
+struct community_ctx *community_ctx_new(void);
+void community_ctx_free(struct community_ctx *cc);
 
-/* Community ID v1 (https://github.com/corelight/community-id-spec), seed 0:
- * writes "1:<base64>" into out (at least 32 bytes). */
-void flow_community_id(const struct flow *f, uint16_t seed, char *out, unsigned outlen);
+/*
+ * Community ID v1 of a tuple: alen is 4 or 16; for ICMP, sport is the type
+ * and dport the code. Writes "1:<base64>" (at least 32 bytes). cc may be
+ * NULL (slower: a context per call). 0 or -1.
+ */
+int community_id_v1(struct community_ctx *cc, const uint8_t *saddr, const uint8_t *daddr,
+		    unsigned alen, uint8_t proto, uint16_t sport, uint16_t dport, uint16_t seed,
+		    char *out, unsigned outlen);
+
+/* Community ID v1 (https://github.com/corelight/community-id-spec) of a flow:
+ * writes "1:<base64>" into out (at least 32 bytes), or "" on failure. */
+void flow_community_id(struct community_ctx *cc, const struct flow *f, uint16_t seed, char *out,
+		       unsigned outlen);
 
 #endif

@@ -56,8 +56,10 @@ int eve_out_init(struct eve_out *o, struct eve *e, struct counters *cnt)
 	o->eve = e;
 	o->cnt = cnt;
 	o->batch = malloc(BATCH_SIZE);
-	if (!o->batch || jb_init(&o->rec, 2048, RECORD_MAX) < 0) {
+	o->cid = community_ctx_new();
+	if (!o->batch || !o->cid || jb_init(&o->rec, 2048, RECORD_MAX) < 0) {
 		free(o->batch);
+		community_ctx_free(o->cid);
 		return -1;
 	}
 	o->bcap = BATCH_SIZE;
@@ -81,6 +83,8 @@ void eve_out_free(struct eve_out *o)
 {
 	eve_out_flush(o);
 	jb_free(&o->rec);
+	community_ctx_free(o->cid);
+	o->cid = NULL;
 	free(o->batch);
 	o->batch = NULL;
 }
@@ -168,9 +172,9 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 	jb_reset(jb);
 	jb_open(jb, NULL);
 	json_format_ts(f->start_ts, ts, sizeof(ts));
-	jb_str(jb, "timestamp", ts);
+	jb_str_plain(jb, "timestamp", ts);
 	jb_u64(jb, "flow_id", f->flow_id);
-	jb_str(jb, "event_type", "flow");
+	jb_str_plain(jb, "event_type", "flow");
 	if (f->vlan_n) {
 		jb_open_array(jb, "vlan");
 		for (int i = 0; i < f->vlan_n; i++)
@@ -179,13 +183,13 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 	}
 	eve_addr_str(&f->src, f->ip_ver, sbuf, sizeof(sbuf));
 	eve_addr_str(&f->dst, f->ip_ver, dbuf, sizeof(dbuf));
-	jb_str(jb, "src_ip", sbuf);
+	jb_str_plain(jb, "src_ip", sbuf);
 	if (ports)
 		jb_u64(jb, "src_port", f->sp);
-	jb_str(jb, "dest_ip", dbuf);
+	jb_str_plain(jb, "dest_ip", dbuf);
 	if (ports)
 		jb_u64(jb, "dest_port", f->dp);
-	jb_str(jb, "proto", eve_proto_name(f->proto, pn, sizeof(pn)));
+	jb_str_plain(jb, "proto", eve_proto_name(f->proto, pn, sizeof(pn)));
 	jb_u64(jb, "ip_v", f->ip_ver);
 	if (f->proto == 1 || f->proto == 58) {
 		if (f->pkts[0]) {
@@ -203,12 +207,12 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 	jb_u64(jb, "pkts_toclient", f->pkts[1]);
 	jb_u64(jb, "bytes_toserver", f->bytes[0]);
 	jb_u64(jb, "bytes_toclient", f->bytes[1]);
-	jb_str(jb, "start", ts);
+	jb_str_plain(jb, "start", ts);
 	json_format_ts(f->last_ts, ts, sizeof(ts));
-	jb_str(jb, "end", ts);
+	jb_str_plain(jb, "end", ts);
 	jb_u64(jb, "age", f->last_ts / 1000000000ull - f->start_ts / 1000000000ull);
-	jb_str(jb, "state", flow_state_name(f));
-	jb_str(jb, "reason", flow_reason_name(reason));
+	jb_str_plain(jb, "state", flow_state_name(f));
+	jb_str_plain(jb, "reason", flow_reason_name(reason));
 	jb_bool(jb, "alerted", f->alerted);
 	jb_close(jb);
 
@@ -216,11 +220,11 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 		uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
 		jb_open(jb, "tcp");
 		tcp_flags_hex(all, hx);
-		jb_str(jb, "tcp_flags", hx);
+		jb_str_plain(jb, "tcp_flags", hx);
 		tcp_flags_hex(f->tcp_flags[0], hx);
-		jb_str(jb, "tcp_flags_ts", hx);
+		jb_str_plain(jb, "tcp_flags_ts", hx);
 		tcp_flags_hex(f->tcp_flags[1], hx);
-		jb_str(jb, "tcp_flags_tc", hx);
+		jb_str_plain(jb, "tcp_flags_tc", hx);
 		static const struct {
 			uint8_t bit;
 			const char *name;
@@ -230,14 +234,14 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 			if (all & names[i].bit)
 				jb_bool(jb, names[i].name, true);
 		if (f->tcp.flags & TCPS_TRACKED)
-			jb_str(jb, "state", tcp_state_name(f->tcp.state));
+			jb_str_plain(jb, "state", tcp_state_name(f->tcp.state));
 		jb_close(jb);
 	}
 
 	char cid[40];
-	flow_community_id(f, 0, cid, sizeof(cid));
+	flow_community_id(o->cid, f, 0, cid, sizeof(cid));
 	if (cid[0])
-		jb_str(jb, "community_id", cid);
+		jb_str_plain(jb, "community_id", cid);
 	jb_close(jb);
 	commit(o);
 }

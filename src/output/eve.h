@@ -26,6 +26,7 @@ struct eve_out {
 	struct eve *eve;
 	struct counters *cnt;
 	struct jbuf rec;
+	struct community_ctx *cid;
 	char *batch;
 	size_t blen, bcap;
 };

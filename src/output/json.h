@@ -62,6 +62,23 @@ void jb_close(struct jbuf *jb);                       /* } */
 void jb_open_array(struct jbuf *jb, const char *key); /* "key":[ */
 void jb_close_array(struct jbuf *jb);                 /* ] */
 void jb_str(struct jbuf *jb, const char *key, const char *s);
+
+/*
+ * A string this program formatted itself (timestamps, addresses, ids, names):
+ * known to be printable ASCII without quotes or backslashes, so it is copied
+ * as it is. Wire-derived text must go through jb_str/jb_strn.
+ */
+static inline void jb_str_plain(struct jbuf *jb, const char *key, const char *s)
+{
+	size_t n = __builtin_strlen(s);
+	jb_key(jb, key);
+	if (!jb_reserve(jb, n + 2))
+		return;
+	jb->p[jb->len++] = '"';
+	__builtin_memcpy(jb->p + jb->len, s, n);
+	jb->len += n;
+	jb->p[jb->len++] = '"';
+}
 void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n);
 void jb_u64(struct jbuf *jb, const char *key, uint64_t v);
 void jb_i64(struct jbuf *jb, const char *key, int64_t v);

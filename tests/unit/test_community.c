@@ -44,6 +44,8 @@ static const struct vec vecs[] = {
 
 int main(void)
 {
+	struct community_ctx *cc = community_ctx_new();
+	CHECK(cc != NULL);
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		const struct vec *v = &vecs[i];
 		uint8_t s[16] = {0}, d[16] = {0};
@@ -51,7 +53,7 @@ int main(void)
 		int af = alen == 16 ? AF_INET6 : AF_INET;
 		char out[40];
 		CHECK(inet_pton(af, v->saddr, s) == 1 && inet_pton(af, v->daddr, d) == 1);
-		CHECK(community_id_v1(s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
+		CHECK(community_id_v1(cc, s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
 				      (uint16_t)(v->dport < 0 ? 0 : v->dport), 0, out, sizeof(out)) == 0);
 		CHECK_STR(out, v->id);
 	}
@@ -70,9 +72,10 @@ int main(void)
 		int af = alen == 16 ? AF_INET6 : AF_INET;
 		char out[40];
 		CHECK(inet_pton(af, v->saddr, s) == 1 && inet_pton(af, v->daddr, d) == 1);
-		community_id_v1(s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
+		community_id_v1(i % 2 ? cc : NULL, s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
 				(uint16_t)(v->dport < 0 ? 0 : v->dport), 1, out, sizeof(out));
 		CHECK_STR(out, v->id);
 	}
+	community_ctx_free(cc);
 	return check_report("community");
 }
