@@ -83,6 +83,20 @@ static inline const uint8_t *rd_ptr(struct rd r, uint32_t off, uint32_t n)
 	return rd_has(r, off, n) ? r.p + off : NULL;
 }
 
+/*
+ * Fixed-size header fields from a pointer that rd_ptr() already checked for
+ * the whole header: no further bounds checks needed within those bytes.
+ */
+static inline uint16_t be16_at(const uint8_t *b)
+{
+	return (uint16_t)((uint16_t)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t be32_at(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 /* The sub-view starting at off, clamped to what is available. */
 static inline struct rd rd_sub(struct rd r, uint32_t off, uint32_t n)
 {

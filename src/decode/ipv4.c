@@ -107,17 +107,19 @@ static void decode_options(struct decode_ctx *dc, struct packet *p, struct rd op
 
 void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
 {
+	const uint8_t *h = rd_ptr(r, 0, IPV4_MIN_HLEN); /* the fixed header, checked once */
+
 	CNT_INC(dc->cnt, DEC_IPV4);
-	if (!rd_has(r, 0, IPV4_MIN_HLEN)) {
+	if (!h) {
 		decode_event(dc, p, EV_IPV4_PKT_TOO_SMALL);
 		return;
 	}
-	if (rd_u8(r, 0) >> 4 != 4) {
+	if (h[0] >> 4 != 4) {
 		decode_event(dc, p, EV_IPV4_WRONG_IP_VERSION);
 		return;
 	}
-	uint32_t hlen = (uint32_t)(rd_u8(r, 0) & 0x0f) * 4;
-	uint32_t total = rd_be16(r, 2);
+	uint32_t hlen = (uint32_t)(h[0] & 0x0f) * 4;
+	uint32_t total = be16_at(h + 2);
 	if (hlen < IPV4_MIN_HLEN) {
 		decode_event(dc, p, EV_IPV4_HLEN_TOO_SMALL);
 		return;
@@ -146,11 +148,11 @@ void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
 	p->ip_ver = 4;
 	p->l3_off = decode_off(p, r);
 	p->ip_len = total;
-	p->ttl = rd_u8(r, 8);
+	p->ttl = h[8];
 	memset(&p->src, 0, sizeof(p->src));
 	memset(&p->dst, 0, sizeof(p->dst));
-	rd_copy(r, 12, p->src.a, 4);
-	rd_copy(r, 16, p->dst.a, 4);
+	memcpy(p->src.a, h + 12, 4);
+	memcpy(p->dst.a, h + 16, 4);
 
 	if (ipv4_checksum(r, hlen) != 0)
 		decode_event(dc, p, EV_IPV4_CHECKSUM_INVALID);
@@ -159,11 +161,11 @@ void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
 	if (hlen > IPV4_MIN_HLEN)
 		decode_options(dc, p, rd_sub(r, IPV4_MIN_HLEN, hlen - IPV4_MIN_HLEN));
 
-	uint8_t proto = rd_u8(r, 9);
+	uint8_t proto = h[9];
 	if (proto == 58)
 		decode_event(dc, p, EV_IPV4_ICMPV6);
 
-	uint16_t fo = rd_be16(r, 6);
+	uint16_t fo = be16_at(h + 6);
 	uint32_t frag_off = (uint32_t)(fo & 0x1fff) * 8;
 	bool more = (fo & 0x2000) != 0;
 	if (more || frag_off) {
@@ -173,7 +175,7 @@ void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
 		}
 		p->proto = proto;
 		p->flags |= PKT_IPV4_FRAG;
-		p->frag_id = rd_be16(r, 4);
+		p->frag_id = be16_at(h + 4);
 		p->frag_off = frag_off;
 		p->frag_more = more;
 		p->frag_hdr_len = hlen;

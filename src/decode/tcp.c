@@ -93,12 +93,14 @@ static void decode_options(struct decode_ctx *dc, struct packet *p, struct rd o)
 
 void decode_tcp(struct decode_ctx *dc, struct packet *p, struct rd r)
 {
+	const uint8_t *h = rd_ptr(r, 0, TCP_MIN_HLEN); /* the fixed header, checked once */
+
 	CNT_INC(dc->cnt, DEC_TCP);
-	if (!rd_has(r, 0, TCP_MIN_HLEN)) {
+	if (!h) {
 		decode_event(dc, p, EV_TCP_PKT_TOO_SMALL);
 		return;
 	}
-	uint32_t hlen = (uint32_t)(rd_u8(r, 12) >> 4) * 4;
+	uint32_t hlen = (uint32_t)(h[12] >> 4) * 4;
 	if (hlen < TCP_MIN_HLEN) {
 		decode_event(dc, p, EV_TCP_HLEN_TOO_SMALL);
 		return;
@@ -107,12 +109,12 @@ void decode_tcp(struct decode_ctx *dc, struct packet *p, struct rd r)
 		decode_event(dc, p, EV_TCP_INVALID_OPTLEN);
 		return;
 	}
-	p->sp = rd_be16(r, 0);
-	p->dp = rd_be16(r, 2);
-	p->tcp_seq = rd_be32(r, 4);
-	p->tcp_ack = rd_be32(r, 8);
-	p->tcp_flags = rd_u8(r, 13);
-	p->tcp_win = rd_be16(r, 14);
+	p->sp = be16_at(h);
+	p->dp = be16_at(h + 2);
+	p->tcp_seq = be32_at(h + 4);
+	p->tcp_ack = be32_at(h + 8);
+	p->tcp_flags = h[13];
+	p->tcp_win = be16_at(h + 14);
 	memset(&p->tcpo, 0, sizeof(p->tcpo));
 	if (hlen > TCP_MIN_HLEN)
 		decode_options(dc, p, rd_sub(r, TCP_MIN_HLEN, hlen - TCP_MIN_HLEN));

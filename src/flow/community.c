@@ -65,6 +65,8 @@ static void sha1_fetch(void)
 
 struct community_ctx {
 	EVP_MD_CTX *md;
+	EVP_MD *sha1;
+	bool ready; /* initialised once with SHA-1; later inits reuse it */
 };
 
 struct community_ctx *community_ctx_new(void)
@@ -73,7 +75,11 @@ struct community_ctx *community_ctx_new(void)
 	if (!cc)
 		return NULL;
 	cc->md = EVP_MD_CTX_new();
-	if (!cc->md) {
+	cc->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	cc->ready = false;
+	if (!cc->md || !cc->sha1) {
+		EVP_MD_CTX_free(cc->md);
+		EVP_MD_free(cc->sha1);
 		free(cc);
 		return NULL;
 	}
@@ -85,6 +91,7 @@ void community_ctx_free(struct community_ctx *cc)
 	if (!cc)
 		return;
 	EVP_MD_CTX_free(cc->md);
+	EVP_MD_free(cc->sha1);
 	free(cc);
 }
 
@@ -131,16 +138,18 @@ int community_id_v1(struct community_ctx *cc, const uint8_t *saddr, const uint8_
 		buf[n++] = (uint8_t)(dport >> 8);
 		buf[n++] = (uint8_t)dport;
 	}
-	pthread_once(&sha1_once, sha1_fetch);
-	if (!sha1_md || outlen < 32)
+	if (outlen < 32)
 		return -1;
 	if (cc) {
-		/* The caller's context, reused: no allocation per flow. */
-		if (!EVP_DigestInit_ex2(cc->md, sha1_md, NULL) || !EVP_DigestUpdate(cc->md, buf, n) ||
-		    !EVP_DigestFinal_ex(cc->md, md, &mdlen))
+		/* The caller's context, reused: no allocation or lookup per flow. */
+		if (!EVP_DigestInit_ex2(cc->md, cc->ready ? NULL : cc->sha1, NULL) ||
+		    !EVP_DigestUpdate(cc->md, buf, n) || !EVP_DigestFinal_ex(cc->md, md, &mdlen))
 			return -1;
-	} else if (!EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL)) {
-		return -1;
+		cc->ready = true;
+	} else {
+		pthread_once(&sha1_once, sha1_fetch);
+		if (!sha1_md || !EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL))
+			return -1;
 	}
 	memcpy(out, "1:", 2);
 	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)mdlen);

@@ -135,24 +135,89 @@ const char *eve_proto_name(uint8_t proto, char *out, size_t outlen)
 	}
 }
 
+static char *put_dotted(char *o, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		if (i < 3)
+			*o++ = '.';
+	}
+	*o = '\0';
+	return o;
+}
+
+/*
+ * IPv6 text as inet_ntop writes it (RFC 5952 compression of the longest
+ * run of two or more zero groups, the first when tied; lower-case hex;
+ * ::a.b.c.d and ::ffff:a.b.c.d for IPv4-compatible and -mapped addresses),
+ * without inet_ntop's sprintf.
+ */
+static void put_ipv6(char *o, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint16_t w[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				cur_len = 0;
+			}
+			if (++cur_len > best_len) {
+				best = cur;
+				best_len = cur_len;
+			}
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			put_dotted(o, a + 12);
+			return;
+		}
+		bool lead = true;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned nib = (w[i] >> sh) & 15;
+			if (nib || !lead || sh == 0) {
+				*o++ = hex[nib];
+				lead = false;
+			}
+		}
+	}
+	if (best >= 0 && best + best_len == 8)
+		*o++ = ':';
+	*o = '\0';
+}
+
 void eve_addr_str(const struct addr *a, int ip_ver, char *out, size_t outlen)
 {
-	if (ip_ver != 6 && outlen >= 16) {
-		/* glibc's inet_ntop formats IPv4 with sprintf; this is the hot case. */
-		char *o = out;
-		for (int i = 0; i < 4; i++) {
-			unsigned v = a->a[i];
-			if (v >= 100)
-				*o++ = (char)('0' + v / 100);
-			if (v >= 10)
-				*o++ = (char)('0' + v / 10 % 10);
-			*o++ = (char)('0' + v % 10);
-			*o++ = i < 3 ? '.' : '\0';
-		}
+	/* glibc's inet_ntop formats with sprintf: too slow for every record. */
+	if (outlen < 46) {
+		if (outlen)
+			out[0] = '\0';
 		return;
 	}
-	if (!inet_ntop(ip_ver == 6 ? AF_INET6 : AF_INET, a->a, out, (socklen_t)outlen))
-		snprintf(out, outlen, "?");
+	if (ip_ver == 6)
+		put_ipv6(out, a->a);
+	else
+		put_dotted(out, a->a);
 }
 
 static void tcp_flags_hex(uint8_t fl, char *out)

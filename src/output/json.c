@@ -213,26 +213,6 @@ void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n)
 	escaped(jb, s, n);
 }
 
-static size_t fmt_u64(char *b, uint64_t v)
-{
-	char t[20];
-	size_t n = 0;
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		b[i] = t[n - 1 - i];
-	return n;
-}
-
-void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
-{
-	char b[24];
-	jb_key(jb, key);
-	jb_raw(jb, b, fmt_u64(b, v));
-}
-
 void jb_i64(struct jbuf *jb, const char *key, int64_t v)
 {
 	char b[24];
@@ -241,11 +221,6 @@ void jb_i64(struct jbuf *jb, const char *key, int64_t v)
 	jb_raw(jb, b, (size_t)n);
 }
 
-void jb_bool(struct jbuf *jb, const char *key, bool v)
-{
-	jb_key(jb, key);
-	jb_raw(jb, v ? "true" : "false", v ? 4 : 5);
-}
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian calendar). */
 static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)

@@ -80,9 +80,32 @@ static inline void jb_str_plain(struct jbuf *jb, const char *key, const char *s)
 	jb->p[jb->len++] = '"';
 }
 void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n);
-void jb_u64(struct jbuf *jb, const char *key, uint64_t v);
 void jb_i64(struct jbuf *jb, const char *key, int64_t v);
-void jb_bool(struct jbuf *jb, const char *key, bool v);
+
+static inline void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+	jb_key(jb, key);
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (!jb_reserve(jb, n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		jb->p[jb->len + i] = t[n - 1 - i];
+	jb->len += n;
+}
+
+static inline void jb_bool(struct jbuf *jb, const char *key, bool v)
+{
+	jb_key(jb, key);
+	if (!jb_reserve(jb, 5))
+		return;
+	__builtin_memcpy(jb->p + jb->len, v ? "true" : "false", v ? 4 : 5);
+	jb->len += v ? 4 : 5;
+}
 void jb_raw(struct jbuf *jb, const char *s, size_t n); /* no comma logic */
 
 /* Suricata's timestamp: 2024-01-15T09:00:00.123456+0000 (local time). */
