@@ -241,6 +241,7 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now)
 }
 
 _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key must be whole words");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "addr_port_le assumes little-endian");
 
 /* Keys are compared word by word (inlined; the key has no padding holes). */
 static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
@@ -254,27 +255,33 @@ static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
 	return d == 0;
 }
 
-static inline bool addr_eq(const struct addr *a, const struct addr *b)
+static inline uint64_t be64_of(const uint8_t *b)
 {
-	uint64_t x[2], y[2];
-	memcpy(x, a->a, 16);
-	memcpy(y, b->a, 16);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return __builtin_bswap64(v); /* hosts are little-endian here; see the assert below */
 }
 
 static bool addr_port_le(const struct addr *a, uint16_t pa, const struct addr *b, uint16_t pb)
 {
-	int c = memcmp(a->a, b->a, sizeof(a->a));
-	return c < 0 || (c == 0 && pa <= pb);
+	uint64_t a0 = be64_of(a->a), b0 = be64_of(b->a);
+	if (a0 != b0)
+		return a0 < b0;
+	uint64_t a1 = be64_of(a->a + 8), b1 = be64_of(b->a + 8);
+	if (a1 != b1)
+		return a1 < b1;
+	return pa <= pb;
 }
 
-static void make_key(const struct packet *p, struct flow_key *k)
+/* Fill k; returns true when the packet's source is the key's lower end. */
+static bool make_key(const struct packet *p, struct flow_key *k)
 {
 	uint16_t sp = p->flags & PKT_HAS_PORTS ? p->sp : 0;
 	uint16_t dp = p->flags & PKT_HAS_PORTS ? p->dp : 0;
 
+	bool src_lo = addr_port_le(&p->src, sp, &p->dst, dp);
 	memset(k, 0, sizeof(*k));
-	if (addr_port_le(&p->src, sp, &p->dst, dp)) {
+	if (src_lo) {
 		k->lo = p->src;
 		k->hi = p->dst;
 		k->plo = sp;
@@ -289,10 +296,11 @@ static void make_key(const struct packet *p, struct flow_key *k)
 		k->vlan[i] = p->vlan[i];
 	k->proto = p->proto;
 	k->ip_ver = p->ip_ver;
+	return src_lo;
 }
 
 static void flow_init(struct flow_table *ft, struct flow *f, const struct flow_key *k,
-		      uint32_t hash, const struct packet *p)
+		      uint32_t hash, const struct packet *p, bool src_lo)
 {
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
@@ -310,11 +318,13 @@ static void flow_init(struct flow_table *ft, struct flow *f, const struct flow_k
 		f->dst = p->src;
 		f->sp = dp;
 		f->dp = sp;
+		f->lo_is_client = !src_lo;
 	} else {
 		f->src = p->src;
 		f->dst = p->dst;
 		f->sp = sp;
 		f->dp = dp;
+		f->lo_is_client = src_lo;
 	}
 	f->flow_id = XXH64(k, sizeof(*k), p->ts) & ((1ull << 51) - 1);
 	if (f->flow_id == 0)
@@ -372,15 +382,15 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 	struct flow *f;
 	int dir;
 
-	make_key(p, &k);
+	bool src_lo = make_key(p, &k);
 	uint32_t hash = (uint32_t)XXH3_64bits(&k, sizeof(k));
 
 	for (f = ft->buckets[hash & ft->mask]; f; f = f->hnext)
 		if (f->hash == hash && key_eq(&f->key, &k))
 			break;
 	if (f) {
-		dir = (addr_eq(&p->src, &f->src) &&
-		       (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp)) ? 0 : 1;
+		/* When both ends are equal (a packet to itself) this is direction 0. */
+		dir = src_lo == f->lo_is_client ? 0 : 1;
 		if (p->ts > f->last_ts + ft->timeout_ns[f->tclass]) {
 			flow_end(ft, f, FLOW_END_TIMEOUT);
 			f = NULL;
@@ -394,9 +404,8 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 		f = flow_get(ft, p->ts);
 		if (!f)
 			return;
-		flow_init(ft, f, &k, hash, p);
-		dir = addr_eq(&p->src, &f->src) &&
-		      (!(p->flags & PKT_HAS_PORTS) || p->sp == f->sp) ? 0 : 1;
+		flow_init(ft, f, &k, hash, p, src_lo);
+		dir = src_lo == f->lo_is_client ? 0 : 1;
 	}
 
 	p->flow = f;

@@ -39,31 +39,35 @@ struct flow_key {
 };
 
 struct flow {
+	/* first cache line: what every lookup touches */
 	struct flow_key key;
-	struct flow *hnext;         /* hash chain */
-	struct flow *lprev, *lnext; /* timeout-class list */
-	uint64_t flow_id;
-	uint64_t start_ts, last_ts; /* ns */
-	uint64_t queued_ts;         /* last_ts when (re)queued on its timeout list */
+	struct flow *hnext; /* hash chain */
 	uint32_t hash;
 	uint8_t tclass;
 	uint8_t state;
+	bool lo_is_client; /* the key's lower end is the initiator */
 	bool seen_dir[2];
+	uint8_t tcp_flags[2];
+	uint8_t proto;
+	/* second: what every packet updates */
+	uint64_t last_ts; /* ns */
+	uint64_t pkts[2], bytes[2];
+	uint64_t queued_ts; /* last_ts when (re)queued on its timeout list */
+	struct flow *lprev, *lnext; /* timeout-class list */
 
-	/* the initiator's view: src is the client */
-	struct addr src, dst;
+	struct tcp_session tcp;
+
+	/* cold: read when the flow ends */
+	uint64_t flow_id;
+	uint64_t start_ts;
+	struct addr src, dst; /* the initiator's view: src is the client */
 	uint16_t sp, dp;
-	uint8_t proto, ip_ver;
+	uint8_t ip_ver;
 	uint8_t vlan_n;
 	uint16_t vlan[PKT_MAX_VLANS];
-
-	uint64_t pkts[2], bytes[2];
-	uint8_t tcp_flags[2];
 	uint8_t icmp_type[2], icmp_code[2];
 	bool alerted;
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
-
-	struct tcp_session tcp;
 };
 
 typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end_reason reason);
