@@ -34,6 +34,7 @@ struct tracker {
 	uint64_t first_ts;
 	uint32_t total;  /* datagram payload length, known from the last fragment */
 	bool have_last;
+	bool overlap; /* some fragments overlap: resolve byte by byte */
 	uint16_t nfrags;
 	uint32_t hdr_len; /* unfragmentable part copied from the first fragment */
 	uint32_t nh_off;  /* IPv6: next-header byte to rewrite, relative to hdr */
@@ -223,6 +224,15 @@ static const uint8_t *rebuild(struct defrag *df, struct tracker *t, uint32_t *le
 	uint8_t *data = df->out + t->hdr_len;
 	int policy = df->cfg->defrag_overlap;
 
+	if (!t->overlap) {
+		/* The common case: fragments tile the datagram exactly. */
+		for (struct frag *f = t->frags; f; f = f->next) {
+			uint32_t n = f->off + f->len <= t->total ? f->len : t->total - f->off;
+			if (f->off < t->total)
+				memcpy(data + f->off, f->data, n);
+		}
+		goto header;
+	}
 	for (uint32_t i = 0; i < t->total; i++)
 		df->owner[i] = OWNER_NONE;
 	for (struct frag *f = t->frags; f; f = f->next)
@@ -237,6 +247,7 @@ static const uint8_t *rebuild(struct defrag *df, struct tracker *t, uint32_t *le
 			}
 		}
 	}
+header:
 	memcpy(df->out, t->hdr, t->hdr_len);
 	if (t->ip_ver == 4) {
 		uint32_t tot = t->hdr_len + t->total;
@@ -354,6 +365,7 @@ const uint8_t *defrag_add(struct defrag *df, struct packet *p, uint32_t *len)
 	nf->next = *link;
 	*link = nf;
 	if (overlap) {
+		t->overlap = true;
 		packet_event(df->cnt, p, v4 ? EV_IPV4_FRAG_OVERLAP : EV_IPV6_FRAG_OVERLAP);
 		CNT_INC(df->cnt, DEFRAG_OVERLAPS);
 	}

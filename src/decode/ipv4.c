@@ -149,10 +149,17 @@ void decode_ipv4(struct decode_ctx *dc, struct packet *p, struct rd r)
 	p->l3_off = decode_off(p, r);
 	p->ip_len = total;
 	p->ttl = h[8];
-	memset(&p->src, 0, sizeof(p->src));
-	memset(&p->dst, 0, sizeof(p->dst));
-	memcpy(p->src.a, h + 12, 4);
-	memcpy(p->dst.a, h + 16, 4);
+	/* Whole 8-byte stores: the flow key reads these back as words. */
+	uint32_t a32;
+	uint64_t w, zero = 0;
+	memcpy(&a32, h + 12, 4);
+	w = a32;
+	memcpy(p->src.a, &w, 8);
+	memcpy(p->src.a + 8, &zero, 8);
+	memcpy(&a32, h + 16, 4);
+	w = a32;
+	memcpy(p->dst.a, &w, 8);
+	memcpy(p->dst.a + 8, &zero, 8);
 
 	if (ipv4_checksum(r, hlen) != 0)
 		decode_event(dc, p, EV_IPV4_CHECKSUM_INVALID);

@@ -241,61 +241,40 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now)
 }
 
 _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key must be whole words");
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "addr_port_le assumes little-endian");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "make_key assumes little-endian");
 
-/* Keys are compared word by word (inlined; the key has no padding holes). */
 static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
 {
-	uint64_t x[sizeof(*a) / 8], y[sizeof(*b) / 8];
-	uint64_t d = 0;
-	memcpy(x, a, sizeof(x));
-	memcpy(y, b, sizeof(y));
-	for (size_t i = 0; i < sizeof(x) / 8; i++)
-		d |= x[i] ^ y[i];
-	return d == 0;
-}
-
-static inline uint64_t be64_of(const uint8_t *b)
-{
-	uint64_t v;
-	memcpy(&v, b, 8);
-	return __builtin_bswap64(v); /* hosts are little-endian here; see the assert below */
-}
-
-static bool addr_port_le(const struct addr *a, uint16_t pa, const struct addr *b, uint16_t pb)
-{
-	uint64_t a0 = be64_of(a->a), b0 = be64_of(b->a);
-	if (a0 != b0)
-		return a0 < b0;
-	uint64_t a1 = be64_of(a->a + 8), b1 = be64_of(b->a + 8);
-	if (a1 != b1)
-		return a1 < b1;
-	return pa <= pb;
+	return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) |
+		(a->w[3] ^ b->w[3]) | (a->w[4] ^ b->w[4]) | (a->w[5] ^ b->w[5])) == 0;
 }
 
 /* Fill k; returns true when the packet's source is the key's lower end. */
 static bool make_key(const struct packet *p, struct flow_key *k)
 {
+	uint64_t s0, s1, d0, d1;
 	uint16_t sp = p->flags & PKT_HAS_PORTS ? p->sp : 0;
 	uint16_t dp = p->flags & PKT_HAS_PORTS ? p->dp : 0;
+	bool src_lo;
 
-	bool src_lo = addr_port_le(&p->src, sp, &p->dst, dp);
-	memset(k, 0, sizeof(*k));
-	if (src_lo) {
-		k->lo = p->src;
-		k->hi = p->dst;
-		k->plo = sp;
-		k->phi = dp;
-	} else {
-		k->lo = p->dst;
-		k->hi = p->src;
-		k->plo = dp;
-		k->phi = sp;
-	}
-	for (int i = 0; i < p->vlan_n; i++)
-		k->vlan[i] = p->vlan[i];
-	k->proto = p->proto;
-	k->ip_ver = p->ip_ver;
+	memcpy(&s0, p->src.a, 8);
+	memcpy(&s1, p->src.a + 8, 8);
+	memcpy(&d0, p->dst.a, 8);
+	memcpy(&d1, p->dst.a + 8, 8);
+	/* Addresses compare as big-endian numbers (memcmp order), then ports. */
+	if (s0 != d0)
+		src_lo = __builtin_bswap64(s0) < __builtin_bswap64(d0);
+	else if (s1 != d1)
+		src_lo = __builtin_bswap64(s1) < __builtin_bswap64(d1);
+	else
+		src_lo = sp <= dp;
+	k->w[0] = src_lo ? s0 : d0;
+	k->w[1] = src_lo ? s1 : d1;
+	k->w[2] = src_lo ? d0 : s0;
+	k->w[3] = src_lo ? d1 : s1;
+	k->w[4] = (uint64_t)(src_lo ? sp : dp) | (uint64_t)(src_lo ? dp : sp) << 16 |
+		  (uint64_t)p->vlan[0] << 32 | (uint64_t)p->vlan[1] << 48;
+	k->w[5] = (uint64_t)p->vlan[2] | (uint64_t)p->proto << 16 | (uint64_t)p->ip_ver << 24;
 	return src_lo;
 }
 

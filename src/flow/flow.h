@@ -29,13 +29,15 @@ enum flow_state { FLOW_STATE_NEW, FLOW_STATE_ESTABLISHED, FLOW_STATE_CLOSED, FLO
 
 enum flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_FORCED, FLOW_END_SHUTDOWN };
 
+/*
+ * The normalised 5-tuple + VLANs as six whole words (written and read only as
+ * 64-bit values, which keeps hashing and comparing free of partial stores):
+ * w[0..1] lower (address, port) end's address, w[2..3] the higher end's,
+ * w[4] lower port | higher port << 16 | vlan[0] << 32 | vlan[1] << 48,
+ * w[5] vlan[2] | protocol << 16 | IP version << 24.
+ */
 struct flow_key {
-	struct addr lo, hi; /* lower (address, port) end first */
-	uint16_t plo, phi;
-	uint16_t vlan[PKT_MAX_VLANS];
-	uint8_t proto;
-	uint8_t ip_ver;
-	uint8_t pad[4]; /* to a multiple of 8 bytes, always zero */
+	uint64_t w[6];
 };
 
 struct flow {

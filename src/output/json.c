@@ -213,6 +213,27 @@ void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n)
 	escaped(jb, s, n);
 }
 
+char *json_u64_text(uint64_t v, char t[20])
+{
+	static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				       "8081828384858687888990919293949596979899";
+	char *s = t + 20;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		*--s = pairs[2 * r + 1];
+		*--s = pairs[2 * r];
+	}
+	if (v >= 10) {
+		*--s = pairs[2 * v + 1];
+		*--s = pairs[2 * v];
+	} else {
+		*--s = (char)('0' + v);
+	}
+	return s;
+}
+
 void jb_i64(struct jbuf *jb, const char *key, int64_t v)
 {
 	char b[24];

@@ -14,6 +14,9 @@
 
 #define JSON_MAX_DEPTH 16
 
+/* The small writers below are forced inline so literal key lengths fold. */
+#define JB_INLINE static inline __attribute__((always_inline))
+
 struct jbuf {
 	char *p;
 	size_t len, cap, max;
@@ -26,7 +29,7 @@ struct jbuf {
 bool jb_grow(struct jbuf *jb, size_t need);
 
 /* Room for `need` more bytes? Marks the buffer overflowed when not. */
-static inline bool jb_reserve(struct jbuf *jb, size_t need)
+JB_INLINE bool jb_reserve(struct jbuf *jb, size_t need)
 {
 	if (jb->overflow)
 		return false;
@@ -35,7 +38,7 @@ static inline bool jb_reserve(struct jbuf *jb, size_t need)
 
 /* Separator and "key": for the next member (key may be NULL in arrays).
  * Keys are literals of this program: plain ASCII, never escaped. */
-static inline void jb_key(struct jbuf *jb, const char *key)
+JB_INLINE void jb_key(struct jbuf *jb, const char *key)
 {
 	size_t n = key ? __builtin_strlen(key) : 0;
 	if (!jb_reserve(jb, n + 4))
@@ -68,7 +71,7 @@ void jb_str(struct jbuf *jb, const char *key, const char *s);
  * known to be printable ASCII without quotes or backslashes, so it is copied
  * as it is. Wire-derived text must go through jb_str/jb_strn.
  */
-static inline void jb_str_plain(struct jbuf *jb, const char *key, const char *s)
+JB_INLINE void jb_str_plain(struct jbuf *jb, const char *key, const char *s)
 {
 	size_t n = __builtin_strlen(s);
 	jb_key(jb, key);
@@ -82,23 +85,22 @@ static inline void jb_str_plain(struct jbuf *jb, const char *key, const char *s)
 void jb_strn(struct jbuf *jb, const char *key, const uint8_t *s, size_t n);
 void jb_i64(struct jbuf *jb, const char *key, int64_t v);
 
-static inline void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
+/* Decimal text of v into the end of t[20], two digits a step; returns the start. */
+char *json_u64_text(uint64_t v, char t[20]);
+
+JB_INLINE void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
 {
 	char t[20];
-	size_t n = 0;
 	jb_key(jb, key);
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	char *s = json_u64_text(v, t);
+	size_t n = (size_t)(t + 20 - s);
 	if (!jb_reserve(jb, n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		jb->p[jb->len + i] = t[n - 1 - i];
+	__builtin_memcpy(jb->p + jb->len, s, n);
 	jb->len += n;
 }
 
-static inline void jb_bool(struct jbuf *jb, const char *key, bool v)
+JB_INLINE void jb_bool(struct jbuf *jb, const char *key, bool v)
 {
 	jb_key(jb, key);
 	if (!jb_reserve(jb, 5))
