@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "decode/decode.h"
@@ -49,6 +51,7 @@ struct defrag {
 	struct counters *cnt;
 	uint64_t memcap, memuse;
 	uint32_t ntrackers, mask;
+	uint64_t seed; /* random: tracker placement cannot be predicted by senders */
 	struct tracker **buckets;
 	struct tracker *head, *tail; /* oldest first */
 	uint8_t out[MAX_UNFRAG_HDR + MAX_DATAGRAM];
@@ -71,6 +74,8 @@ struct defrag *defrag_new(const struct config *cfg, struct counters *cnt, uint64
 		return NULL;
 	}
 	df->mask = n - 1;
+	if (getrandom(&df->seed, sizeof(df->seed), 0) != sizeof(df->seed))
+		df->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)df;
 	df->cfg = cfg;
 	df->cnt = cnt;
 	df->memcap = memcap;
@@ -132,7 +137,7 @@ static bool key_eq(const struct tracker *t, const struct packet *p)
 	       memcmp(t->vlan, p->vlan, sizeof(t->vlan)) == 0;
 }
 
-static uint32_t key_hash(const struct packet *p)
+static uint32_t key_hash(const struct defrag *df, const struct packet *p)
 {
 	struct {
 		struct addr s, d;
@@ -147,12 +152,12 @@ static uint32_t key_hash(const struct packet *p)
 	memcpy(k.vlan, p->vlan, sizeof(k.vlan));
 	k.v = p->ip_ver;
 	k.proto = p->ip_ver == 4 ? p->proto : 0;
-	return (uint32_t)XXH3_64bits(&k, sizeof(k));
+	return (uint32_t)XXH3_64bits_withSeed(&k, sizeof(k), df->seed);
 }
 
 static struct tracker *tracker_get(struct defrag *df, struct packet *p)
 {
-	uint32_t h = key_hash(p);
+	uint32_t h = key_hash(df, p);
 	struct tracker *t;
 
 	for (t = df->buckets[h & df->mask]; t; t = t->hnext) {

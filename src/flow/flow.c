@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 /* The header-only build of xxHash: inlined into the per-packet path. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -28,6 +30,7 @@ struct flow_table {
 	struct counters *cnt;
 	struct flow **buckets;
 	uint32_t mask;
+	uint64_t seed; /* random: bucket placement cannot be predicted by senders */
 	struct flow_list lists[NCLASS];
 	uint64_t timeout_ns[NCLASS];
 	struct flow *free_list;
@@ -93,6 +96,8 @@ struct flow_table *flow_table_new(const struct config *cfg, struct counters *cnt
 		return NULL;
 	}
 	ft->mask = n - 1;
+	if (getrandom(&ft->seed, sizeof(ft->seed), 0) != sizeof(ft->seed))
+		ft->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)ft;
 	ft->cfg = cfg;
 	ft->cnt = cnt;
 	ft->max_flows = max_bytes / sizeof(struct flow);
@@ -362,7 +367,7 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 	int dir;
 
 	bool src_lo = make_key(p, &k);
-	uint32_t hash = (uint32_t)XXH3_64bits(&k, sizeof(k));
+	uint32_t hash = (uint32_t)XXH3_64bits_withSeed(&k, sizeof(k), ft->seed);
 
 	for (f = ft->buckets[hash & ft->mask]; f; f = f->hnext)
 		if (f->hash == hash && key_eq(&f->key, &k))
