@@ -215,11 +215,20 @@ static void dispatch(struct engine *e, unsigned i, uint16_t kind, const struct c
 		}
 		if (tries == 0)
 			CNT_INC(&e->cnt, CAP_RING_WAITS);
-		if (tries < 64)
+		if (tries < 1000)
 			sched_yield();
 		else
-			usleep(50);
+			usleep(20);
 	}
+}
+
+/* Publish what the workers have not seen yet (before the reader may pause). */
+static void flush_all(struct engine *e)
+{
+	if (!e->threaded)
+		return;
+	for (unsigned i = 0; i < e->nw; i++)
+		ring_flush(&e->w[i].ring);
 }
 
 static void tick_all(struct engine *e, uint64_t ts)
@@ -299,6 +308,7 @@ static int run_source(struct engine *e, struct capture *c)
 	while (!stop_requested) {
 		int r = capture_next(c, &fr);
 		if (r == CAPTURE_AGAIN) {
+			flush_all(e); /* idle live capture: hand over what is pending */
 			housekeeping(e, c);
 			continue;
 		}
@@ -336,6 +346,7 @@ static int run_source(struct engine *e, struct capture *c)
 			housekeeping(e, c);
 	}
 	current_capture = NULL;
+	flush_all(e);
 	return rc;
 }
 

@@ -1,16 +1,22 @@
 /*
- * ring — see ring.h. The producer publishes `head` with release order after
- * copying; the consumer publishes `tail` after it is done with a record. A
- * consumer that finds the ring empty spins briefly, then sleeps on a
- * condition variable; the producer signals only when `sleeping` is set.
+ * ring — see ring.h.
  */
 #include "core/ring.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HDR sizeof(struct ring_rec)
+#define HDR   sizeof(struct ring_rec)
+#define SPINS 4000 /* pause loops before a consumer sleeps (a few microseconds) */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 int ring_init(struct ring *r, size_t size)
 {
@@ -43,20 +49,35 @@ size_t ring_max_payload(const struct ring *r)
 	return r->size / 4 - HDR;
 }
 
+void ring_flush(struct ring *r)
+{
+	if (!r->p_unpublished)
+		return;
+	r->p_unpublished = 0;
+	atomic_store_explicit(&r->head, r->p_head, memory_order_seq_cst);
+	if (atomic_load_explicit(&r->sleeping, memory_order_seq_cst)) {
+		pthread_mutex_lock(&r->lock);
+		pthread_cond_signal(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
 int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uint8_t *data,
 	     uint32_t caplen, uint32_t wirelen)
 {
 	/* 32-byte records: the room left before the end always fits a pad header. */
 	size_t need = (HDR + caplen + 31) & ~(size_t)31;
-	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	size_t head = r->p_head;
 	size_t pos = head & (r->size - 1);
-	size_t pad = 0;
+	size_t pad = pos + need > r->size ? r->size - pos : 0;
 
-	if (pos + need > r->size)
-		pad = r->size - pos; /* skip to the start of the buffer */
-	if (r->size - (head - tail) < need + pad)
-		return -1;
+	if (r->size - (head - r->p_tail_seen) < need + pad) {
+		r->p_tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+		if (r->size - (head - r->p_tail_seen) < need + pad) {
+			ring_flush(r);
+			return -1;
+		}
+	}
 	if (pad) {
 		struct ring_rec *pr = (struct ring_rec *)(r->buf + pos);
 		pr->size = (uint32_t)pad;
@@ -73,46 +94,53 @@ int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uin
 	rec->ts = ts;
 	if (caplen)
 		memcpy(rec->data, data, caplen);
-	atomic_store_explicit(&r->head, head + need, memory_order_seq_cst);
-	if (atomic_load_explicit(&r->sleeping, memory_order_seq_cst)) {
-		pthread_mutex_lock(&r->lock);
-		pthread_cond_signal(&r->cond);
-		pthread_mutex_unlock(&r->lock);
-	}
+	r->p_head = head + need;
+	if (++r->p_unpublished >= RING_BATCH || kind == RING_STOP)
+		ring_flush(r);
 	return 0;
+}
+
+/* Give the consumed space back to the producer. */
+static void release(struct ring *r)
+{
+	r->c_unreleased = 0;
+	atomic_store_explicit(&r->tail, r->c_tail, memory_order_release);
 }
 
 const struct ring_rec *ring_peek(struct ring *r)
 {
 	for (;;) {
-		size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-		size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-		int spins = 0;
-		while (head == tail) {
-			if (++spins < 200) {
-				sched_yield();
-			} else {
-				pthread_mutex_lock(&r->lock);
-				atomic_store_explicit(&r->sleeping, 1, memory_order_seq_cst);
-				head = atomic_load_explicit(&r->head, memory_order_seq_cst);
-				if (head == tail)
-					pthread_cond_wait(&r->cond, &r->lock);
-				atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
-				pthread_mutex_unlock(&r->lock);
-				spins = 0;
+		if (r->c_tail == r->c_head_seen) {
+			r->c_head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+			for (int spins = 0; r->c_tail == r->c_head_seen; spins++) {
+				if (spins == 0)
+					release(r); /* let a waiting producer go on */
+				if (spins < SPINS) {
+					cpu_relax();
+				} else {
+					pthread_mutex_lock(&r->lock);
+					atomic_store_explicit(&r->sleeping, 1, memory_order_seq_cst);
+					size_t h = atomic_load_explicit(&r->head, memory_order_seq_cst);
+					if (h == r->c_tail)
+						pthread_cond_wait(&r->cond, &r->lock);
+					atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+					pthread_mutex_unlock(&r->lock);
+					spins = 0;
+				}
+				r->c_head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
 			}
-			head = atomic_load_explicit(&r->head, memory_order_acquire);
 		}
 		const struct ring_rec *rec =
-			(const struct ring_rec *)(r->buf + (tail & (r->size - 1)));
+			(const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
 		if (rec->kind != RING_PAD)
 			return rec;
-		atomic_store_explicit(&r->tail, tail + rec->size, memory_order_release);
+		r->c_tail += rec->size;
 	}
 }
 
 void ring_pop(struct ring *r, const struct ring_rec *rec)
 {
-	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	atomic_store_explicit(&r->tail, tail + rec->size, memory_order_release);
+	r->c_tail += rec->size;
+	if (++r->c_unreleased >= RING_BATCH)
+		release(r);
 }

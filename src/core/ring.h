@@ -4,6 +4,13 @@
  * buffer is reused by libpcap) and read in place by the worker. Fixed size,
  * allocated once; a full ring is the producer's decision: wait (file input)
  * or drop (live input), counted either way.
+ *
+ * Both sides publish their position in batches (RING_BATCH records), so the
+ * shared cache lines move once per batch, not once per packet; the producer
+ * calls ring_flush() before it may pause (end of input, ticks, idle live
+ * capture). A consumer with nothing to do spins briefly with the CPU's pause
+ * instruction, then sleeps on a condition variable that the producer signals
+ * only when it publishes to a sleeping consumer.
  */
 #ifndef MAMORI_CORE_RING_H
 #define MAMORI_CORE_RING_H
@@ -13,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define RING_BATCH 64
 
 enum ring_kind { RING_PACKET = 1, RING_TICK = 2, RING_STOP = 3, RING_PAD = 4 };
 
@@ -29,8 +38,17 @@ struct ring_rec {
 struct ring {
 	uint8_t *buf;
 	size_t size; /* power of two */
-	_Alignas(64) atomic_size_t head; /* written by the producer */
-	_Alignas(64) atomic_size_t tail; /* written by the consumer */
+	/* producer's private state */
+	_Alignas(64) size_t p_head;     /* next write position */
+	size_t p_tail_seen;             /* last tail read from the consumer */
+	unsigned p_unpublished;         /* records written since the last publish */
+	/* consumer's private state */
+	_Alignas(64) size_t c_tail;     /* next read position */
+	size_t c_head_seen;             /* last head read from the producer */
+	unsigned c_unreleased;          /* records consumed since the last release */
+	/* shared */
+	_Alignas(64) atomic_size_t head; /* published by the producer */
+	_Alignas(64) atomic_size_t tail; /* released by the consumer */
 	_Alignas(64) atomic_int sleeping;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -42,17 +60,21 @@ void ring_destroy(struct ring *r);
 
 /*
  * Producer: copy one record in. Returns 0, or -1 when there is no room now
- * (nothing written). caplen is clamped by the caller to what fits.
+ * (nothing written; the ring was flushed so the consumer can make room).
+ * caplen must be at most ring_max_payload().
  */
 int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uint8_t *data,
 	     uint32_t caplen, uint32_t wirelen);
+
+/* Producer: publish everything written so far and wake a sleeping consumer. */
+void ring_flush(struct ring *r);
 
 /* Largest packet payload a record can carry in this ring. */
 size_t ring_max_payload(const struct ring *r);
 
 /* Consumer: the next record, blocking until one arrives. */
 const struct ring_rec *ring_peek(struct ring *r);
-/* Consumer: release the record returned by ring_peek. */
+/* Consumer: done with the record returned by ring_peek. */
 void ring_pop(struct ring *r, const struct ring_rec *rec);
 
 #endif
