@@ -22,16 +22,22 @@ int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 	return 0;
 }
 
+static void packet_init(struct packet *p, uint64_t ts, int linktype, const uint8_t *data,
+			uint32_t caplen, uint32_t wirelen)
+{
+	memset(p, 0, sizeof(*p));
+	p->ts = ts;
+	p->raw = rd_make(data, caplen);
+	p->wirelen = wirelen;
+	p->linktype = linktype;
+}
+
 void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8_t *data,
 		     uint32_t caplen, uint32_t wirelen)
 {
 	struct packet p;
 
-	memset(&p, 0, sizeof(p));
-	p.ts = ts;
-	p.raw = rd_make(data, caplen);
-	p.wirelen = wirelen;
-	p.linktype = linktype;
+	packet_init(&p, ts, linktype, data, caplen, wirelen);
 	decode_packet(&pl->dc, &p);
 
 	if (p.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)) {
@@ -41,11 +47,7 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 			return;
 		/* The rebuilt datagram continues as a packet of its own. */
 		struct packet q;
-		memset(&q, 0, sizeof(q));
-		q.ts = ts;
-		q.raw = rd_make(dg, len);
-		q.wirelen = len;
-		q.linktype = LINK_RAW;
+		packet_init(&q, ts, LINK_RAW, dg, len, len);
 		q.vlan_n = p.vlan_n;
 		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
 		q.flags = PKT_REASSEMBLED;

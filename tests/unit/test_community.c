@@ -42,40 +42,37 @@ static const struct vec vecs[] = {
 	{46, "10.1.12.2", "10.1.12.1", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw="},
 };
 
+static void check_vectors(struct community_ctx *cc, const struct vec *v, size_t n, uint16_t seed)
+{
+	for (size_t i = 0; i < n; i++, v++) {
+		uint8_t s[16] = {0}, d[16] = {0};
+		unsigned alen = strchr(v->saddr, ':') ? 16 : 4;
+		int af = alen == 16 ? AF_INET6 : AF_INET;
+		char out[40];
+		CHECK(inet_pton(af, v->saddr, s) == 1 && inet_pton(af, v->daddr, d) == 1);
+		/* Alternate the caller's context and the one-shot path. */
+		CHECK(community_id_v1(i % 2 ? cc : NULL, s, d, alen, v->proto,
+				      (uint16_t)(v->sport < 0 ? 0 : v->sport),
+				      (uint16_t)(v->dport < 0 ? 0 : v->dport), seed, out, sizeof(out)) == 0);
+		CHECK_STR(out, v->id);
+	}
+}
+
+/* Seed 1 (baseline_seed1.json): TCP, UDP, ICMP echo, ICMPv6 ND, no-port rows. */
+static const struct vec seed1[] = {
+	{6, "128.232.110.120", "66.35.250.204", 34855, 80, "1:3V71V58M3Ksw/yuFALMcW0LAHvc="},
+	{17, "8.8.8.8", "192.168.1.52", 53, 54585, "1:Q9We8WO3piVF8yEQBNJF4uiSVrI="},
+	{1, "192.168.0.89", "192.168.0.1", 8, 0, "1:03g6IloqVBdcZlPyX8r0hgoE7kA="},
+	{58, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 135, 0, "1:kHa1FhMYIT6Ym2Vm2AOtoOARDzY="},
+	{46, "10.1.12.2", "10.1.12.1", -1, -1, "1:rYir8gphR31noO9iDRQmF/BteEI="},
+};
+
 int main(void)
 {
 	struct community_ctx *cc = community_ctx_new();
 	CHECK(cc != NULL);
-	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
-		const struct vec *v = &vecs[i];
-		uint8_t s[16] = {0}, d[16] = {0};
-		unsigned alen = strchr(v->saddr, ':') ? 16 : 4;
-		int af = alen == 16 ? AF_INET6 : AF_INET;
-		char out[40];
-		CHECK(inet_pton(af, v->saddr, s) == 1 && inet_pton(af, v->daddr, d) == 1);
-		CHECK(community_id_v1(cc, s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
-				      (uint16_t)(v->dport < 0 ? 0 : v->dport), 0, out, sizeof(out)) == 0);
-		CHECK_STR(out, v->id);
-	}
-	/* Seed 1 (baseline_seed1.json): TCP, UDP, ICMP echo, no-port rows. */
-	static const struct vec seed1[] = {
-		{6, "128.232.110.120", "66.35.250.204", 34855, 80, "1:3V71V58M3Ksw/yuFALMcW0LAHvc="},
-		{17, "8.8.8.8", "192.168.1.52", 53, 54585, "1:Q9We8WO3piVF8yEQBNJF4uiSVrI="},
-		{1, "192.168.0.89", "192.168.0.1", 8, 0, "1:03g6IloqVBdcZlPyX8r0hgoE7kA="},
-		{58, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 135, 0, "1:kHa1FhMYIT6Ym2Vm2AOtoOARDzY="},
-		{46, "10.1.12.2", "10.1.12.1", -1, -1, "1:rYir8gphR31noO9iDRQmF/BteEI="},
-	};
-	for (size_t i = 0; i < sizeof(seed1) / sizeof(seed1[0]); i++) {
-		const struct vec *v = &seed1[i];
-		uint8_t s[16] = {0}, d[16] = {0};
-		unsigned alen = strchr(v->saddr, ':') ? 16 : 4;
-		int af = alen == 16 ? AF_INET6 : AF_INET;
-		char out[40];
-		CHECK(inet_pton(af, v->saddr, s) == 1 && inet_pton(af, v->daddr, d) == 1);
-		community_id_v1(i % 2 ? cc : NULL, s, d, alen, v->proto, (uint16_t)(v->sport < 0 ? 0 : v->sport),
-				(uint16_t)(v->dport < 0 ? 0 : v->dport), 1, out, sizeof(out));
-		CHECK_STR(out, v->id);
-	}
+	check_vectors(cc, vecs, sizeof(vecs) / sizeof(vecs[0]), 0);
+	check_vectors(cc, seed1, sizeof(seed1) / sizeof(seed1[0]), 1);
 	community_ctx_free(cc);
 	return check_report("community");
 }
