@@ -49,7 +49,7 @@ struct engine {
 	bool threaded;
 	bool progress;
 	bool live;
-	uint64_t last_tick_sec;
+	uint64_t tick_lo, tick_hi; /* packet time [lo, hi) of the current second */
 	bool have_tick;
 	struct timespec t0;
 	double last_stats, last_progress;
@@ -329,12 +329,14 @@ static int run_source(struct engine *e, struct capture *c)
 		else if (fr.caplen > fr.wirelen)
 			CNT_INC(&e->cnt, CAP_CAPLEN_GT_LEN);
 
-		uint64_t sec = fr.ts / NS;
-		if (!e->have_tick || sec != e->last_tick_sec) {
+		/* A tick whenever packet time enters another second (no division
+		 * on the common path). */
+		if (!e->have_tick || fr.ts >= e->tick_hi || fr.ts < e->tick_lo) {
 			if (e->have_tick)
 				tick_all(e, fr.ts);
 			e->have_tick = true;
-			e->last_tick_sec = sec;
+			e->tick_lo = fr.ts - fr.ts % NS;
+			e->tick_hi = e->tick_lo + NS;
 		}
 		if (e->threaded) {
 			uint32_t h = decode_shard_hash(fr.linktype, fr.data, fr.caplen);
