@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,12 +203,20 @@ int main(int argc, char **argv)
 		return run(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "live"))
 		return run(argc - 1, argv + 1, true);
+	bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
 	if (!strcmp(cmd, "features")) {
-		features();
+		if (help)
+			printf("usage: mamori features\nList what this build supports, one per line "
+			       "(capture:, decode:, event: ...).\n");
+		else
+			features();
 		return 0;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("mamori %s\n", MAMORI_VERSION);
+		if (help)
+			printf("usage: mamori version\nPrint the version.\n");
+		else
+			printf("mamori %s\n", MAMORI_VERSION);
 		return 0;
 	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {

@@ -88,7 +88,8 @@ with tempfile.TemporaryDirectory() as tmp:
                  ["read", "-c", os.path.join(tmp, "nope.yaml"), good]):
         q = subprocess.run([mamori] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         check(q.returncode == 2, f"usage {args}: exit 2, got {q.returncode}")
-    for args in (["read", "--help"], ["live", "--help"], ["--help"], ["features"]):
+    for args in (["read", "--help"], ["live", "--help"], ["--help"], ["features"],
+                 ["features", "--help"], ["version", "--help"], ["version"]):
         q = subprocess.run([mamori] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         check(q.returncode == 0 and q.stdout, f"{args}: exit 0 with text")
 
