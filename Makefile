@@ -16,7 +16,7 @@ deps:
 
 # Optimised build used by the demo and the benchmarks.
 build: deps
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build -j $(JOBS) >build/build.log 2>&1 || { cat build/build.log; exit 1; }
 
 # Sanitized build (ASan + UBSan, -Werror) that `make test` runs.
