@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/log.h"
+#include "detect/ruleset.h"
 
 #define MAMORI_VERSION "0.1.0"
 
@@ -76,6 +77,7 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  read FILE...    analyse capture files, write EVE JSON\n"
 		"  live IFACE      monitor a network interface\n"
+		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -180,6 +182,123 @@ out:
 	return rc;
 }
 
+static void usage_rules(FILE *out)
+{
+	fprintf(out,
+		"usage: mamori rules check [options] FILE...\n"
+		"Load rule files (Suricata syntax) and report: rules loaded, rules skipped as\n"
+		"unsupported (counted by keyword or reason), rules with errors (file:line:column\n"
+		"and keyword), rules waiting for the application layer, load time and memory.\n"
+		"A classification.config beside the first file is used when present.\n\n"
+		"options:\n"
+		"  -c, --config FILE    YAML configuration (rule variables ...)\n"
+		"      --set KEY=VALUE  override one setting, e.g. vars.address-groups.HOME_NET=...\n"
+		"  -v, --verbose        print a line for every rule skipped or in error\n"
+		"  -q, --quiet          print the summary only\n\n"
+		"exit status: 0 every rule loaded or was skipped as unsupported; 1 some rule\n"
+		"has an error; 2 usage error or a file could not be read.\n");
+}
+
+/* Use the classification.config beside the first rules file, unless one is
+ * configured. */
+static void classification_beside(struct ruleset *rs, const struct config *cfg, const char *rules)
+{
+	if (cfg->classification_file[0] || !strcmp(rules, "-"))
+		return;
+	char path[4096];
+	const char *slash = strrchr(rules, '/');
+	int n = slash ? (int)(slash - rules) : 0;
+	snprintf(path, sizeof(path), "%.*s%sclassification.config", n, rules, slash ? "/" : "");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	fclose(f);
+	if (ruleset_load_classification(rs, path) == 0)
+		log_debug("classification types from %s", path);
+}
+
+static long peak_rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static int rules_check(int argc, char **argv)
+{
+	struct config cfg;
+	const char *cfgfile = NULL;
+	char **sets = calloc((size_t)argc, sizeof(char *));
+	int nsets = 0, c, rc = 2;
+	bool verbose = false, quiet = false;
+
+	if (!sets)
+		return 2;
+	config_defaults(&cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:qvh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cfgfile = optarg;
+			break;
+		case OPT_SET:
+			sets[nsets++] = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage_rules(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage_rules(stderr);
+			goto out;
+		}
+	}
+	if (cfgfile && config_load_file(&cfg, cfgfile) < 0)
+		goto out;
+	for (int i = 0; i < nsets; i++)
+		if (config_set_kv(&cfg, sets[i]) < 0)
+			goto out;
+	if (optind >= argc) {
+		usage_rules(stderr);
+		goto out;
+	}
+	struct ruleset *rs = ruleset_new(&cfg);
+	if (!rs)
+		goto out;
+	rs->report = stdout;
+	if (verbose)
+		rs->max_messages = UINT32_MAX;
+	if (quiet)
+		rs->max_messages = 0;
+	classification_beside(rs, &cfg, argv[optind]);
+	bool unreadable = false;
+	for (int i = optind; i < argc; i++)
+		if (ruleset_load_file(rs, argv[i]) < 0)
+			unreadable = true;
+	if (quiet)
+		rs->n_messages = 0;
+	ruleset_report(rs, stdout);
+	printf("memory: peak RSS %.1f MB\n", peak_rss_kib() / 1024.0);
+	rc = unreadable ? 2 : rs->n_errors ? 1 : 0;
+	ruleset_free(rs);
+out:
+	free(sets);
+	return rc;
+}
+
 static void features(void)
 {
 	static const char *const list[] = {
@@ -204,6 +323,12 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "live"))
 		return run(argc - 1, argv + 1, true);
 	bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+	if (!strcmp(cmd, "rules")) {
+		if (argc > 2 && !strcmp(argv[2], "check"))
+			return rules_check(argc - 2, argv + 2);
+		usage_rules(help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf("usage: mamori features\nList what this build supports, one per line "

@@ -15,7 +15,7 @@
 
 #include "core/log.h"
 
-enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR };
+enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR, T_CSUM };
 
 struct ckey {
 	const char *key;
@@ -59,9 +59,94 @@ static const struct ckey keys[] = {
 	{"outputs.eve.filename", T_STR, O(eve_filename), "eve.json", "file name inside the output directory"},
 	{"outputs.eve.flow", T_BOOL, O(eve_flow), "true", "write flow records"},
 	{"outputs.eve.stats", T_BOOL, O(eve_stats), "true", "write stats records"},
+	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
+	{"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false", "add the payload (base64) to alerts"},
+	{"outputs.eve.alert.payload-printable", T_BOOL, O(eve_alert_payload_printable), "false", "add the payload as printable text"},
+	{"outputs.eve.alert.packet", T_BOOL, O(eve_alert_packet), "false", "add the packet (base64) to alerts"},
+	{"pcap-file.checksum-checks", T_CSUM, O(checksum_mode), "auto", "auto|yes|no: validate checksums (-k auto|all|none)"},
+	{"classification-file", T_STR, O(classification_file), "", "classification.config; empty = the one beside the rules, else built in"},
+	{"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20", "per-rule load messages printed before summarising"},
+	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
 };
 
 #undef O
+
+/* Suricata's default rule variables (suricata.yaml). */
+static const char *const default_vars[][2] = {
+	{"vars.address-groups.HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"},
+	{"vars.address-groups.EXTERNAL_NET", "!$HOME_NET"},
+	{"vars.address-groups.HTTP_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.SMTP_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.SQL_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.DNS_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.TELNET_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.AIM_SERVERS", "$EXTERNAL_NET"},
+	{"vars.address-groups.DC_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.SIP_SERVERS", "$HOME_NET"},
+	{"vars.address-groups.DNP3_SERVER", "$HOME_NET"},
+	{"vars.address-groups.DNP3_CLIENT", "$HOME_NET"},
+	{"vars.address-groups.MODBUS_CLIENT", "$HOME_NET"},
+	{"vars.address-groups.MODBUS_SERVER", "$HOME_NET"},
+	{"vars.address-groups.ENIP_CLIENT", "$HOME_NET"},
+	{"vars.address-groups.ENIP_SERVER", "$HOME_NET"},
+	{"vars.port-groups.HTTP_PORTS", "80"},
+	{"vars.port-groups.SHELLCODE_PORTS", "!80"},
+	{"vars.port-groups.ORACLE_PORTS", "1521"},
+	{"vars.port-groups.SSH_PORTS", "22"},
+	{"vars.port-groups.DNP3_PORTS", "20000"},
+	{"vars.port-groups.MODBUS_PORTS", "502"},
+	{"vars.port-groups.FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]"},
+	{"vars.port-groups.FTP_PORTS", "21"},
+	{"vars.port-groups.SIP_PORTS", "[5060,5061]"},
+	{"vars.port-groups.GENEVE_PORTS", "6081"},
+	{"vars.port-groups.VXLAN_PORTS", "4789"},
+	{"vars.port-groups.TEREDO_PORTS", "3544"},
+};
+
+#define ADDR_PREFIX "vars.address-groups."
+#define PORT_PREFIX "vars.port-groups."
+
+static int set_var(struct config *c, const char *key, const char *value, const char *origin)
+{
+	bool port = !strncmp(key, PORT_PREFIX, strlen(PORT_PREFIX));
+	const char *name = key + strlen(port ? PORT_PREFIX : ADDR_PREFIX);
+	size_t nl = strlen(name);
+	if (nl == 0 || nl >= sizeof(c->vars[0].name) || strlen(value) >= CONFIG_VAR_MAXLEN) {
+		log_error("%s: invalid variable '%s' (name up to 47, value up to %d characters)",
+			  origin, key, CONFIG_VAR_MAXLEN - 1);
+		return -1;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-') {
+			log_error("%s: invalid variable name '%s'", origin, name);
+			return -1;
+		}
+	}
+	/* YAML and --set write lists as "[a, b]" or "a, b"; both are valid. */
+	struct config_var *v = NULL;
+	for (uint32_t i = 0; i < c->n_vars; i++)
+		if (c->vars[i].port == port && !strcmp(c->vars[i].name, name))
+			v = &c->vars[i];
+	if (!v) {
+		if (c->n_vars == CONFIG_MAX_VARS) {
+			log_error("%s: too many variables (cap %d)", origin, CONFIG_MAX_VARS);
+			return -1;
+		}
+		v = &c->vars[c->n_vars++];
+		v->port = port;
+		memcpy(v->name, name, nl + 1);
+	}
+	snprintf(v->value, sizeof(v->value), "%s", value);
+	return 0;
+}
+
+const char *config_var(const struct config *c, const char *name, bool port)
+{
+	for (uint32_t i = 0; i < c->n_vars; i++)
+		if (c->vars[i].port == port && !strcmp(c->vars[i].name, name))
+			return c->vars[i].value;
+	return NULL;
+}
 
 static const struct ckey *find_key(const char *key)
 {
@@ -133,6 +218,9 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 	const struct ckey *k = find_key(key);
 	char *base = (char *)c;
 
+	if (!strncmp(key, ADDR_PREFIX, strlen(ADDR_PREFIX)) ||
+	    !strncmp(key, PORT_PREFIX, strlen(PORT_PREFIX)))
+		return set_var(c, key, value, origin);
 	if (!k) {
 		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
 		return 0;
@@ -173,10 +261,23 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		return 0;
 	}
 	case T_STR:
-		if (strlen(value) >= sizeof(c->eve_filename) || strchr(value, '/'))
+		/* every string key is a char[256] */
+		if (strlen(value) >= 256 || (k->off == offsetof(struct config, eve_filename) &&
+					     strchr(value, '/')))
 			goto bad;
 		strcpy(base + k->off, value);
 		return 0;
+	case T_CSUM: {
+		static const char *const names[][2] = {{"auto", "auto"}, {"yes", "all"}, {"no", "none"}};
+		for (int i = 0; i < 3; i++) {
+			if (!strcasecmp(value, names[i][0]) || !strcasecmp(value, names[i][1])) {
+				int m = i;
+				memcpy(base + k->off, &m, sizeof(m));
+				return 0;
+			}
+		}
+		goto bad;
+	}
 	}
 bad:
 	log_error("%s: invalid value '%s' for '%s' (%s)", origin, value, key, k->help);
@@ -202,6 +303,9 @@ void config_defaults(struct config *c)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (config_set(c, keys[i].key, keys[i].def, "default") < 0)
 			abort(); /* a bad default is a programming error */
+	for (size_t i = 0; i < sizeof(default_vars) / sizeof(default_vars[0]); i++)
+		if (config_set(c, default_vars[i][0], default_vars[i][1], "default") < 0)
+			abort();
 }
 
 void config_dump(const struct config *c, FILE *out)
@@ -239,9 +343,20 @@ void config_dump(const struct config *c, FILE *out)
 		case T_STR:
 			snprintf(val, sizeof(val), "%s", base + k->off);
 			break;
+		case T_CSUM: {
+			static const char *const names[] = {"auto", "yes", "no"};
+			int v;
+			memcpy(&v, base + k->off, sizeof(v));
+			snprintf(val, sizeof(val), "%s", names[v % 3]);
+			break;
+		}
 		}
 		fprintf(out, "  %-36s %-12s %s (default %s)\n", k->key, val, k->help, k->def);
 	}
+	for (uint32_t i = 0; i < c->n_vars; i++)
+		fprintf(out, "  %s%-*s %s\n", c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX,
+			36 - (int)strlen(c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX), c->vars[i].name,
+			c->vars[i].value);
 }
 
 /* YAML: nested mappings become dotted keys; scalars are values. */

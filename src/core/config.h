@@ -18,6 +18,20 @@ enum flow_proto_class { FPC_DEFAULT, FPC_TCP, FPC_UDP, FPC_ICMP, FPC_MAX };
 
 enum overlap_policy { OVERLAP_FIRST, OVERLAP_LAST, OVERLAP_BSD, OVERLAP_LINUX };
 
+/* Checksum validation, as Suricata's -k: auto (off when most checksums are
+ * wrong, as with offloading), all (yes), none (no). */
+enum checksum_mode { CSUM_AUTO, CSUM_ALL, CSUM_NONE };
+
+/* Rule variables: vars.address-groups.NAME and vars.port-groups.NAME. */
+#define CONFIG_MAX_VARS   64
+#define CONFIG_VAR_MAXLEN 1024
+
+struct config_var {
+	char name[48];
+	char value[CONFIG_VAR_MAXLEN];
+	bool port;
+};
+
 struct config {
 	/* flow table */
 	uint64_t flow_memcap;
@@ -47,6 +61,17 @@ struct config {
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;
+	int checksum_mode;
+	/* detection */
+	char classification_file[256];
+	uint32_t detect_max_rule_messages; /* per-rule load messages printed, then summarised */
+	bool eve_alert;
+	bool eve_alert_payload;
+	bool eve_alert_payload_printable;
+	bool eve_alert_packet;
+	bool passive; /* drop/reject act as alert (the only mode for now) */
+	struct config_var vars[CONFIG_MAX_VARS];
+	uint32_t n_vars;
 };
 
 /* Fill c with the defaults. */
@@ -68,6 +93,9 @@ int config_load_file(struct config *c, const char *path);
 
 /* Write every key with its current value and help text (for --help-config). */
 void config_dump(const struct config *c, FILE *out);
+
+/* The value of a rule variable (without '$'), or NULL. */
+const char *config_var(const struct config *c, const char *name, bool port);
 
 /* Parse sizes like "64mb", "1gb", "4096"; durations are plain seconds. */
 int config_parse_size(const char *s, uint64_t *out);

@@ -36,6 +36,8 @@ enum flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_FORCED, FLOW_END_SHUTDOWN };
  * w[4] lower port | higher port << 16 | vlan[0] << 32 | vlan[1] << 48,
  * w[5] vlan[2] | protocol << 16 | IP version << 24.
  */
+struct flowvars;
+
 struct flow_key {
 	uint64_t w[6];
 };
@@ -70,6 +72,7 @@ struct flow {
 	uint8_t icmp_type[2], icmp_code[2];
 	bool alerted;
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
+	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
 };
 
 typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end_reason reason);
