@@ -14,17 +14,20 @@
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/log.h"
+#include "detect/detect.h"
 #include "detect/ruleset.h"
 
 #define MAMORI_VERSION "0.1.0"
 
-enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG };
+enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE };
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"config", required_argument, NULL, 'c'},
 	{"set", required_argument, NULL, OPT_SET},
 	{"workers", required_argument, NULL, 'w'},
+	{"rules", required_argument, NULL, 'S'},
+	{"checksum", required_argument, NULL, 'k'},
 	{"bpf", required_argument, NULL, OPT_BPF},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
@@ -45,6 +48,8 @@ static void usage_read(FILE *out)
 		"  -c, --config FILE    YAML configuration\n"
 		"      --set KEY=VALUE  override one setting (repeatable)\n"
 		"  -w, --workers N      worker threads (default: one per core)\n"
+		"  -S, --rules FILE     load Suricata rules (repeatable); alerts go to eve.json\n"
+		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --no-progress    no progress line on a terminal\n"
 		"      --help-config    list every setting with its default\n"
 		"  -q, --quiet          errors only\n"
@@ -64,6 +69,8 @@ static void usage_live(FILE *out)
 		"  -c, --config FILE    YAML configuration\n"
 		"      --set KEY=VALUE  override one setting (repeatable)\n"
 		"  -w, --workers N      worker threads (default: one per core)\n"
+		"  -S, --rules FILE     load Suricata rules (repeatable)\n"
+		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
 		"  -q, --quiet / -v, --verbose\n\n"
 		"exit status: 0 ok; 1 the interface could not be opened or failed; 2 usage;\n"
@@ -89,6 +96,32 @@ static void on_signal(int sig)
 	engine_request_stop();
 }
 
+static void classification_beside(struct ruleset *rs, const struct config *cfg, const char *rules);
+
+/* Load the rule files and build the detection engine; *de stays NULL
+ * without rules. 0, or 2 (a file could not be read, or out of memory). */
+static int load_rules(const struct config *cfg, char **files, int n, struct detect_engine **de)
+{
+	*de = NULL;
+	if (n == 0)
+		return 0;
+	struct ruleset *rs = ruleset_new(cfg);
+	if (!rs)
+		return 2;
+	classification_beside(rs, cfg, files[0]);
+	for (int i = 0; i < n; i++) {
+		if (ruleset_load_file(rs, files[i]) < 0) {
+			ruleset_free(rs);
+			return 2;
+		}
+	}
+	log_info("rules: %u loaded, %u skipped as unsupported, %u with errors, %u waiting for the "
+		 "application layer ('mamori rules check' lists them); loaded in %.2f s",
+		 rs->n_loaded, rs->n_skipped, rs->n_errors, rs->n_waiting, rs->load_ns / 1e9);
+	*de = detect_engine_build(rs, cfg);
+	return *de ? 0 : 2;
+}
+
 static int run(int argc, char **argv, bool live)
 {
 	struct config cfg;
@@ -97,14 +130,28 @@ static int run(int argc, char **argv, bool live)
 	const char *cfgfile = NULL;
 	bool progress = true;
 	char **sets = calloc((size_t)argc, sizeof(char *));
-	int nsets = 0, c, rc = 2;
+	char **rules = calloc((size_t)argc, sizeof(char *));
+	int nsets = 0, nrules = 0, c, rc = 2;
 
-	if (!sets)
+	if (!sets || !rules) {
+		free(sets);
+		free(rules);
 		return 2;
+	}
 	config_defaults(&cfg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:c:w:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:c:w:S:k:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'S':
+			rules[nrules++] = optarg;
+			break;
+		case 'k': {
+			char kv[64];
+			snprintf(kv, sizeof(kv), "pcap-file.checksum-checks=%s", optarg);
+			if (config_set_kv(&cfg, kv) < 0)
+				goto out;
+			break;
+		}
 		case 'o':
 			outdir = optarg;
 			break;
@@ -167,7 +214,12 @@ static int run(int argc, char **argv, bool live)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct engine *e = engine_new(&cfg, outdir, progress);
+	struct detect_engine *de;
+	rc = load_rules(&cfg, rules, nrules, &de);
+	if (rc)
+		goto out;
+	rc = 2;
+	struct engine *e = engine_new(&cfg, outdir, progress, de);
 	if (!e) {
 		rc = 3;
 		goto out;
@@ -179,6 +231,7 @@ static int run(int argc, char **argv, bool live)
 	rc = f ? f : r;
 out:
 	free(sets);
+	free(rules);
 	return rc;
 }
 
@@ -305,7 +358,8 @@ static void features(void)
 		"capture:pcap", "capture:pcapng", "capture:live", "decode:ethernet", "decode:vlan",
 		"decode:qinq", "decode:sll", "decode:sll2", "decode:null", "decode:raw",
 		"decode:ipv4", "decode:ipv6", "decode:tcp", "decode:udp", "decode:icmpv4",
-		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats",
+		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats", "event:alert", "rules",
+		"detect:vectorscan", "detect:pcre2",
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		puts(list[i]);

@@ -19,6 +19,7 @@
 #include "core/pipeline.h"
 #include "core/ring.h"
 #include "decode/decode.h"
+#include "detect/detect.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 
@@ -34,6 +35,7 @@ struct worker {
 	struct ring ring;
 	struct pipeline pl;
 	struct eve_out out;
+	struct detect_thread *dt;
 	uint32_t since_snap;
 	pthread_mutex_t snap_lock;
 	struct counters snap;
@@ -44,6 +46,7 @@ struct engine {
 	struct eve eve;
 	struct eve_out out; /* stats records, reader thread */
 	struct counters cnt; /* reader-side counters (capture.*) */
+	struct detect_engine *de; /* NULL without rules */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -83,6 +86,15 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_flow)
 		eve_write_flow(&w->out, f, reason);
+	if (w->dt)
+		detect_flow_end(w->dt, f);
+}
+
+static void on_alert(void *ctx, const struct packet *p, struct flow *f, const struct detect_alert *a)
+{
+	struct worker *w = ctx;
+	if (w->eng->cfg.eve_alert)
+		eve_write_alert(&w->out, &w->eng->cfg, detect_engine_ruleset(w->eng->de), p, f, a);
 }
 
 static void publish(struct worker *w)
@@ -146,6 +158,12 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
 	flow_table_set_end_cb(w->pl.ft, on_flow_end, w);
+	if (e->de) {
+		w->dt = detect_thread_new(e->de, &w->pl.cnt, on_alert, w);
+		if (!w->dt)
+			return -1;
+		pipeline_set_detect(&w->pl, w->dt);
+	}
 	if (e->threaded && ring_init(&w->ring, c->ring_size) < 0)
 		return -1;
 	return 0;
@@ -153,14 +171,17 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 
 /* ---- engine ---- */
 
-struct engine *engine_new(const struct config *cfg, const char *outdir, bool progress)
+struct engine *engine_new(const struct config *cfg, const char *outdir, bool progress,
+			  struct detect_engine *de)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	if (!e) {
 		log_error("out of memory");
+		detect_engine_free(de);
 		return NULL;
 	}
 	e->cfg = *cfg;
+	e->de = de;
 	e->progress = progress && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &e->t0);
 	e->nw = cfg->workers;
@@ -443,6 +464,9 @@ static void summary(struct engine *e, const struct counters *s)
 		s->c[CNT_CAP_RING_DROPS] + s->c[CNT_CAP_KERNEL_DROPS] + s->c[CNT_DEFRAG_MEMCAP_DROPS]);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
+	if (e->de)
+		fprintf(stderr, "mamori: %" PRIu64 " alerts from %u rules\n", s->c[CNT_DET_ALERTS],
+			detect_engine_ruleset(e->de)->n_loaded);
 	fprintf(stderr, "mamori: %" PRIu64 " records written to %s; peak RSS %ld KiB\n",
 		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
 }
@@ -469,6 +493,7 @@ void engine_free(struct engine *e)
 		for (unsigned i = 0; i < e->nw; i++) {
 			struct worker *w = &e->w[i];
 			pipeline_free(&w->pl);
+			detect_thread_free(w->dt);
 			if (w->out.batch)
 				eve_out_free(&w->out);
 			if (w->ring.buf)
@@ -480,5 +505,6 @@ void engine_free(struct engine *e)
 	if (e->out.batch)
 		eve_out_free(&e->out);
 	eve_close(&e->eve);
+	detect_engine_free(e->de);
 	free(e);
 }

@@ -16,8 +16,13 @@
 
 struct engine;
 
-/* cfg is copied. outdir receives eve.json. NULL after a message on failure. */
-struct engine *engine_new(const struct config *cfg, const char *outdir, bool progress);
+struct detect_engine;
+
+/* cfg is copied. outdir receives eve.json. de (rules; may be NULL) is taken
+ * over and freed with the engine, also on failure. NULL after a message on
+ * failure. */
+struct engine *engine_new(const struct config *cfg, const char *outdir, bool progress,
+			  struct detect_engine *de);
 
 /*
  * Analyse capture files in order ("-" = stdin). Returns 0 when every file was

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "detect/detect.h"
+
 int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 {
 	if (share == 0)
@@ -20,6 +22,34 @@ int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 	}
 	flow_table_set_stream_memcap(pl->ft, cfg->reassembly_memcap / share);
 	return 0;
+}
+
+static void stream_data(void *ctx, struct flow *f, int dir, const uint8_t *data, uint32_t len,
+			uint64_t off)
+{
+	struct pipeline *pl = ctx;
+	(void)off;
+	detect_stream(pl->dt, f, dir, data, len);
+}
+
+void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt)
+{
+	pl->dt = dt;
+	struct stream_sink sink = {stream_data, NULL, pl};
+	flow_table_set_stream_sink(pl->ft, &sink);
+}
+
+/* Flow tracking and detection of one decoded packet. */
+static void handle(struct pipeline *pl, struct packet *p)
+{
+	if (pl->dt)
+		detect_begin_packet(pl->dt, p);
+	/* A packet whose transport header is broken joins no flow (it is still
+	 * counted, with its anomaly, and still inspected). */
+	if (p->flags & PKT_L4_OK)
+		flow_handle_packet(pl->ft, p);
+	if (pl->dt)
+		detect_packet(pl->dt, p);
 }
 
 static void packet_init(struct packet *p, uint64_t ts, int linktype, const uint8_t *data,
@@ -52,12 +82,10 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
 		q.flags = PKT_REASSEMBLED;
 		decode_ip_datagram(&pl->dc, &q);
-		if (q.flags & PKT_L4_OK && !(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
-			flow_handle_packet(pl->ft, &q);
-	} else if (p.flags & PKT_L4_OK) {
-		/* A packet whose transport header is broken joins no flow (it is
-		 * still counted, with its anomaly). */
-		flow_handle_packet(pl->ft, &p);
+		if (!(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
+			handle(pl, &q);
+	} else if (p.flags & PKT_L4_OK || (pl->dt && p.ip_ver)) {
+		handle(pl, &p);
 	}
 }
 

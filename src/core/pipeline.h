@@ -13,12 +13,15 @@
 #include "decode/defrag.h"
 #include "flow/flow.h"
 
+struct detect_thread;
+
 struct pipeline {
 	const struct config *cfg; /* borrowed */
 	struct counters cnt;
 	struct decode_ctx dc;
 	struct flow_table *ft;
 	struct defrag *df;
+	struct detect_thread *dt; /* borrowed; NULL = no rules */
 };
 
 /*
@@ -26,6 +29,10 @@ struct pipeline {
  * configured memory). 0, or -1 on OOM (everything freed).
  */
 int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share);
+
+/* Run detection (borrowed thread state) on every packet and on reassembled
+ * TCP data. */
+void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt);
 
 /* One captured frame; the bytes are borrowed for the call. */
 void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8_t *data,

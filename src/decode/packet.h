@@ -30,6 +30,8 @@ struct addr {
 #define PKT_HAS_PORTS    0x0020u /* TCP or UDP header decoded */
 #define PKT_ICMP_ERROR   0x0040u /* ICMP error quoting another packet */
 #define PKT_L4_OK        0x0080u /* the transport header decoded: the packet can join a flow */
+#define PKT_FLOW_EST     0x0100u /* its flow was established when it arrived (before TCP tracking) */
+#define PKT_PSEUDO       0x0200u /* made up for data inspected at flow end (no frame) */
 
 /* TCP flags */
 #define TH_FIN 0x01

@@ -399,6 +399,10 @@ void flow_handle_packet(struct flow_table *ft, struct packet *p)
 	f->bytes[dir] += p->raw.len;
 	if (p->ts > f->last_ts)
 		f->last_ts = p->ts;
+	/* As Suricata: a TCP packet belongs to an established flow when the
+	 * handshake completed before it (the handshake's last ACK does not). */
+	if (flow_state_of(f) == FLOW_STATE_ESTABLISHED)
+		p->flags |= PKT_FLOW_EST;
 	if (p->proto == 6 && p->flags & PKT_HAS_PORTS) {
 		f->tcp_flags[dir] |= p->tcp_flags;
 		stream_handle(&ft->stream, f, p);

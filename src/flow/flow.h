@@ -71,6 +71,7 @@ struct flow {
 	uint16_t vlan[PKT_MAX_VLANS];
 	uint8_t icmp_type[2], icmp_code[2];
 	bool alerted;
+	uint8_t detect_flags; /* detect: bit d = IP-only rules checked in direction d */
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
 	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
 };

@@ -90,7 +90,7 @@ void eve_out_free(struct eve_out *o)
 }
 
 /* Append the finished record in o->rec to the batch. */
-static void commit(struct eve_out *o)
+void eve_commit(struct eve_out *o)
 {
 	struct jbuf *jb = &o->rec;
 	if (jb->overflow) {
@@ -308,7 +308,7 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 	if (cid[0])
 		jb_str_plain(jb, "community_id", cid);
 	jb_close(jb);
-	commit(o);
+	eve_commit(o);
 }
 
 /* Insert "a.b.c" = v into nested objects under root, creating them. */
@@ -399,5 +399,5 @@ void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptim
 	stats_put(jb, sn, sv, N);
 	jb_close(jb);
 	jb_close(jb);
-	commit(o);
+	eve_commit(o);
 }

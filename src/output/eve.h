@@ -42,6 +42,16 @@ void eve_out_free(struct eve_out *o); /* flushes first */
 
 void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reason reason);
 
+/* Append the record built in o->rec to the batch (counted; flushed when full). */
+void eve_commit(struct eve_out *o);
+
+struct detect_alert;
+struct ruleset;
+/* An alert record (eve_alert.c). p is the packet that raised it; f may be NULL. */
+void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct ruleset *rs,
+		     const struct packet *p,
+		     const struct flow *f, const struct detect_alert *a);
+
 /* A stats record from merged counters (main thread). uptime in seconds. */
 void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);
 

@@ -397,8 +397,40 @@ def find_pcap(config, test_dir):
     return os.path.join(test_dir, found[0])
 
 
+# suricata.yaml alert options mamori has under its own names
+ALERT_OPTS = {"payload": "outputs.eve.alert.payload",
+              "payload-printable": "outputs.eve.alert.payload-printable",
+              "packet": "outputs.eve.alert.packet"}
+
+
+def suricata_yaml_sets(path, notes):
+    """--set options for the parts of a test's suricata.yaml mamori shares: rule
+    variables and the EVE alert payload/packet options. The rest is ignored."""
+    try:
+        with open(path) as f:
+            text = "\n".join(l for l in f.read().splitlines() if not l.startswith("%"))
+        conf = yaml.safe_load(text) or {}
+    except (OSError, yaml.YAMLError) as err:
+        notes.append("suricata.yaml unreadable: %s" % err)
+        return []
+    sets = []
+    for group in ("address-groups", "port-groups"):
+        for name, val in ((conf.get("vars") or {}).get(group) or {}).items():
+            sets += ["--set", "vars.%s.%s=%s" % (group, name, val)]
+    for out in conf.get("outputs") or []:
+        eve = (out or {}).get("eve-log") if isinstance(out, dict) else None
+        for t in (eve or {}).get("types") or []:
+            alert = t.get("alert") if isinstance(t, dict) else None
+            for key, val in (alert or {}).items():
+                if key in ALERT_OPTS:
+                    on = val in (True, "yes", "true", "on")
+                    sets += ["--set", "%s=%s" % (ALERT_OPTS[key], "true" if on else "false")]
+    notes.append("suricata.yaml: used %d settings, ignored the rest" % (len(sets) // 2))
+    return sets
+
+
 def mamori_args(args, notes):
-    """Keep the --set options of a test's `args`; drop (and note) the rest."""
+    """Keep the --set and -k options of a test's `args`; drop (and note) the rest."""
     tokens = []
     for entry in _as_list(args or []):
         tokens += shlex.split(str(entry))
@@ -411,6 +443,9 @@ def mamori_args(args, notes):
         elif tok.startswith("--set="):
             kept += ["--set", tok[len("--set="):]]
             i += 1
+        elif tok == "-k" and i + 1 < len(tokens):
+            kept += tokens[i:i + 2]
+            i += 2
         else:  # an unknown option, with its value if one follows
             take = 2 if (i + 1 < len(tokens) and not tokens[i + 1].startswith("-")) else 1
             dropped += tokens[i:i + take]
@@ -508,8 +543,9 @@ def execute(test_dir, ctx, tmp, result):
             raise Skip("%s not supported" % key)
         if key not in KNOWN_KEYS:
             notes.append("ignored key: %s" % key)
+    yaml_sets = []
     if os.path.exists(os.path.join(test_dir, "suricata.yaml")):
-        notes.append("suricata.yaml ignored")
+        yaml_sets = suricata_yaml_sets(os.path.join(test_dir, "suricata.yaml"), notes)
 
     rules, has_rule = find_rules(config, test_dir, tmp)
     if has_rule and "rules" not in ctx.features:
@@ -534,7 +570,7 @@ def execute(test_dir, ctx, tmp, result):
     argv = [ctx.mamori, "read", "-o", outdir]
     if rules and "rules" in ctx.features:
         argv += ["-S", rules]
-    argv += mamori_args(config.get("args"), notes) + [pcap]
+    argv += yaml_sets + mamori_args(config.get("args"), notes) + [pcap]
     notes.append("ran: " + " ".join(shlex.quote(a) for a in argv))
 
     proc = run_cmd(argv, env, MAMORI_TIMEOUT)

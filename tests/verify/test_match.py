@@ -202,12 +202,12 @@ class Requirements(unittest.TestCase):
                          ["app:smb", "event:flow"])
         self.assertEqual(run.implied_features({"src_port": 80}), [])
 
-    def test_args_keep_set_only(self):
+    def test_args_keep_set_and_k(self):
         notes = []
         argv = run.mamori_args(["-k none", "--set stream.midstream=true",
                                 "--no-random", "--set=a.b=c"], notes)
-        self.assertEqual(argv, ["--set", "stream.midstream=true", "--set", "a.b=c"])
-        self.assertEqual(notes, ["dropped args: -k none --no-random"])
+        self.assertEqual(argv, ["-k", "none", "--set", "stream.midstream=true", "--set", "a.b=c"])
+        self.assertEqual(notes, ["dropped args: --no-random"])
 
 
 FAKE = r'''
@@ -216,7 +216,7 @@ a = sys.argv[1:]
 if a == ["features"]:
     print("event:flow\nevent:stats"); sys.exit(0)
 out = a[a.index("-o") + 1]
-if any(t.startswith("-") and t not in ("-o", "--set") for t in a[1:]):
+if any(t.startswith("-") and t not in ("-o", "--set", "-k") for t in a[1:]):
     sys.exit(2)
 mode = open(a[-1]).read().strip()
 with open(os.path.join(out, "eve.json"), "w") as f:
