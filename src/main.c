@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/config.h"
 #include "core/engine.h"
@@ -28,6 +29,7 @@ static const struct option long_opts[] = {
 	{"workers", required_argument, NULL, 'w'},
 	{"rules", required_argument, NULL, 'S'},
 	{"checksum", required_argument, NULL, 'k'},
+	{"profile-rules", optional_argument, NULL, OPT_PROFILE},
 	{"bpf", required_argument, NULL, OPT_BPF},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
@@ -48,8 +50,11 @@ static void usage_read(FILE *out)
 		"  -c, --config FILE    YAML configuration\n"
 		"      --set KEY=VALUE  override one setting (repeatable)\n"
 		"  -w, --workers N      worker threads (default: one per core)\n"
-		"  -S, --rules FILE     load Suricata rules (repeatable); alerts go to eve.json\n"
+		"  -S, --rules PATH     load Suricata rules from a file, or every *.rules file of\n"
+		"                       a folder (repeatable); alerts go to eve.json\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
+		"      --profile-rules[=N]  time every rule check and prefilter scan; print the\n"
+		"                       top N (10) at exit, all of it to DIR/rule_perf.json\n"
 		"      --no-progress    no progress line on a terminal\n"
 		"      --help-config    list every setting with its default\n"
 		"  -q, --quiet          errors only\n"
@@ -69,7 +74,7 @@ static void usage_live(FILE *out)
 		"  -c, --config FILE    YAML configuration\n"
 		"      --set KEY=VALUE  override one setting (repeatable)\n"
 		"  -w, --workers N      worker threads (default: one per core)\n"
-		"  -S, --rules FILE     load Suricata rules (repeatable)\n"
+		"  -S, --rules PATH     load Suricata rules: a file or a folder (repeatable)\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
 		"  -q, --quiet / -v, --verbose\n\n"
@@ -110,7 +115,7 @@ static int load_rules(const struct config *cfg, char **files, int n, struct dete
 		return 2;
 	classification_beside(rs, cfg, files[0]);
 	for (int i = 0; i < n; i++) {
-		if (ruleset_load_file(rs, files[i]) < 0) {
+		if (ruleset_load_path(rs, files[i]) < 0) {
 			ruleset_free(rs);
 			return 2;
 		}
@@ -171,6 +176,15 @@ static int run(int argc, char **argv, bool live)
 		case OPT_BPF:
 			bpf = optarg;
 			break;
+		case OPT_PROFILE: {
+			char kv[64];
+			if (config_set_kv(&cfg, "profiling.rules.enabled=true") < 0)
+				goto out;
+			snprintf(kv, sizeof(kv), "profiling.rules.limit=%s", optarg ? optarg : "10");
+			if (config_set_kv(&cfg, kv) < 0)
+				goto out;
+			break;
+		}
 		case OPT_NO_PROGRESS:
 			progress = false;
 			break;
@@ -238,8 +252,8 @@ out:
 static void usage_rules(FILE *out)
 {
 	fprintf(out,
-		"usage: mamori rules check [options] FILE...\n"
-		"Load rule files (Suricata syntax) and report: rules loaded, rules skipped as\n"
+		"usage: mamori rules check [options] PATH...\n"
+		"Load rule files or folders of *.rules (Suricata syntax) and report: rules loaded, rules skipped as\n"
 		"unsupported (counted by keyword or reason), rules with errors (file:line:column\n"
 		"and keyword), rules waiting for the application layer, load time and memory.\n"
 		"A classification.config beside the first file is used when present.\n\n"
@@ -259,9 +273,14 @@ static void classification_beside(struct ruleset *rs, const struct config *cfg, 
 	if (cfg->classification_file[0] || !strcmp(rules, "-"))
 		return;
 	char path[4096];
-	const char *slash = strrchr(rules, '/');
-	int n = slash ? (int)(slash - rules) : 0;
-	snprintf(path, sizeof(path), "%.*s%sclassification.config", n, rules, slash ? "/" : "");
+	struct stat st;
+	if (stat(rules, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(path, sizeof(path), "%s/classification.config", rules);
+	} else {
+		const char *slash = strrchr(rules, '/');
+		int n = slash ? (int)(slash - rules) : 0;
+		snprintf(path, sizeof(path), "%.*s%sclassification.config", n, rules, slash ? "/" : "");
+	}
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
@@ -339,7 +358,7 @@ static int rules_check(int argc, char **argv)
 	classification_beside(rs, &cfg, argv[optind]);
 	bool unreadable = false;
 	for (int i = optind; i < argc; i++)
-		if (ruleset_load_file(rs, argv[i]) < 0)
+		if (ruleset_load_path(rs, argv[i]) < 0)
 			unreadable = true;
 	if (quiet)
 		rs->n_messages = 0;

@@ -66,6 +66,8 @@ static const struct ckey keys[] = {
 	{"pcap-file.checksum-checks", T_CSUM, O(checksum_mode), "auto", "auto|yes|no: validate checksums (-k auto|all|none)"},
 	{"classification-file", T_STR, O(classification_file), "", "classification.config; empty = the one beside the rules, else built in"},
 	{"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20", "per-rule load messages printed before summarising"},
+	{"profiling.rules.enabled", T_BOOL, O(profile_rules), "false", "profile rules (--profile-rules): checks, matches, time"},
+	{"profiling.rules.limit", T_U32, O(profile_top), "10", "rules and databases listed in the profile summary"},
 	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
 };
 

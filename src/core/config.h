@@ -70,6 +70,8 @@ struct config {
 	bool eve_alert_payload_printable;
 	bool eve_alert_packet;
 	bool passive; /* drop/reject act as alert (the only mode for now) */
+	bool profile_rules;
+	uint32_t profile_top;
 	struct config_var vars[CONFIG_MAX_VARS];
 	uint32_t n_vars;
 };

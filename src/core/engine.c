@@ -20,6 +20,7 @@
 #include "core/ring.h"
 #include "decode/decode.h"
 #include "detect/detect.h"
+#include "detect/profile.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 
@@ -471,10 +472,37 @@ static void summary(struct engine *e, const struct counters *s)
 		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
 }
 
+/* --profile-rules: merge the workers' counts, report. */
+static void profile_summary(struct engine *e)
+{
+	if (!e->de || !e->cfg.profile_rules)
+		return;
+	const struct ruleset *rs = detect_engine_ruleset(e->de);
+	struct detect_profile *sum = profile_new(rs->n_rules, detect_engine_n_dbs(e->de));
+	if (!sum)
+		return;
+	for (unsigned i = 0; i < e->nw; i++)
+		if (e->w[i].dt && detect_thread_profile(e->w[i].dt))
+			profile_merge(sum, detect_thread_profile(e->w[i].dt));
+	char path[4200];
+	snprintf(path, sizeof(path), "%s", e->eve.path);
+	char *slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path, sizeof(path) - (size_t)(slash ? slash + 1 - path : 0),
+		 "rule_perf.json");
+	FILE *json = fopen(path, "w");
+	profile_report(sum, e->de, e->cfg.profile_top, stderr, json);
+	if (json) {
+		fclose(json);
+		log_info("rule profile written to %s", path);
+	}
+	profile_free(sum);
+}
+
 int engine_finish(struct engine *e)
 {
 	struct counters s;
 	stop_workers(e);
+	profile_summary(e);
 	write_stats(e, true);
 	totals(e, &s, true);
 	summary(e, &s);

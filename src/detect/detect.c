@@ -4,6 +4,8 @@
 #include "detect/detect.h"
 
 #include <hs/hs.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,9 @@
 #include "detect/content.h"
 #include "detect/flowvars.h"
 #include "detect/inspect.h"
+#include "detect/ipindex.h"
+#include "detect/prefilter.h"
+#include "detect/profile.h"
 #include "detect/keyword.h"
 #include "detect/kw_pcre.h"
 #include "detect/threshold.h"
@@ -22,18 +27,26 @@ enum { GRP_TCP, GRP_UDP, GRP_ICMP, GRP_OTHER, GRP_MAX };
 
 /* Rules of one transport group. */
 struct group {
-	const struct rule **payload; /* rules with a payload fast pattern, by pattern id */
+	const struct rule **payload; /* rules with a payload fast pattern */
 	uint32_t n_payload;
-	hs_database_t *db;
+	struct prefilter pf;
 	const struct rule **always; /* checked on every packet of the group */
 	uint32_t n_always;
-	const struct rule **iponly; /* checked on each direction's first packet */
+	/* IP-only rules, checked on each direction's first packet: indexed by
+	 * address, plus the few that cannot be */
+	const struct rule **iponly;
 	uint32_t n_iponly;
+	struct ip_index *ipx;
+	const struct rule **iponly_rest;
+	uint32_t n_iponly_rest;
 };
 
 struct detect_engine {
 	struct ruleset *rs;
 	struct group g[GRP_MAX];
+	const struct pf_db **dbs; /* every prefilter database, by pf_db.id */
+	uint32_t n_dbs;
+	bool profile;
 	uint32_t max_captures;
 	uint64_t db_bytes;
 	struct threshold_table *thr;
@@ -47,11 +60,13 @@ struct detect_thread {
 	hs_scratch_t *scratch;
 	struct inspect in;
 	const struct packet *cur; /* the packet being processed */
-	/* candidates from the prefilter: ids into group.payload */
-	uint32_t *cand;
-	uint32_t n_cand, cap_cand;
-	uint32_t *seen; /* generation stamp per pattern id (largest group) */
-	uint32_t gen;
+	/* candidates from the prefilter: a bit per pattern id of the database
+	 * scanned, walked in id (= rule) order */
+	uint64_t *bits;
+	uint32_t n_words;
+	uint32_t lo_word, hi_word; /* the words touched by the last scan */
+	/* --profile-rules: per rule and per database (NULL when off) */
+	struct detect_profile *prof;
 	/* alerts raised for the current packet (one per rule) */
 	uint32_t alerted[DETECT_MAX_ALERTS];
 	uint32_t n_alerted;
@@ -83,8 +98,21 @@ static bool rule_in_group(const struct rule *r, int g)
 		return r->proto.ipproto[2] & (1u << 1);
 	case GRP_ICMP:
 		return (r->proto.ipproto[0] & 2) || (r->proto.ipproto[7] & (1u << 2));
-	default:
-		return true; /* protocol checked per packet */
+	default: {
+		/* any protocol but TCP, UDP and ICMP */
+		for (int b = 0; b < 32; b++) {
+			uint8_t m = r->proto.ipproto[b];
+			if (b == 0)
+				m &= (uint8_t)~((1u << 6) | (1u << 1));
+			if (b == 2)
+				m &= (uint8_t)~(1u << 1);
+			if (b == 7)
+				m &= (uint8_t)~(1u << 2);
+			if (m)
+				return true;
+		}
+		return false;
+	}
 	}
 }
 
@@ -102,11 +130,13 @@ static const struct rule_buf *payload_buf(const struct rule *r)
 	return NULL;
 }
 
+/* Addresses and ports only (post-match flowbits set and thresholds allowed),
+ * as Suricata's IP-only rules. */
 static bool is_iponly(const struct rule *r)
 {
-	return r->n_bufs == 0 && r->pkt.n == 0 && !(r->flags & (RULE_NEED_FLOW | RULE_TOSERVER |
-								RULE_TOCLIENT | RULE_ESTABLISHED |
-								RULE_NOT_EST)) &&
+	return r->n_bufs == 0 && r->pkt.n == 0 &&
+	       !(r->flags & (RULE_TOSERVER | RULE_TOCLIENT | RULE_ESTABLISHED | RULE_NOT_EST |
+			     RULE_FLOW_ONLY_FRAG | RULE_FLOW_NO_FRAG)) &&
 	       r->proto.alproto == ALPROTO_UNKNOWN;
 }
 
@@ -120,52 +150,66 @@ static int push(const struct rule ***arr, uint32_t *n, const struct rule *r)
 	return 0;
 }
 
-static int build_db(struct detect_engine *de, struct group *g)
+/* Can the prefilter look for this rule's fast pattern? */
+static bool prefilterable(const struct rule *r)
 {
-	if (g->n_payload == 0)
-		return 0;
-	const char **pats = malloc(g->n_payload * sizeof(*pats));
-	size_t *lens = malloc(g->n_payload * sizeof(*lens));
-	unsigned *flags = malloc(g->n_payload * sizeof(*flags));
-	unsigned *ids = malloc(g->n_payload * sizeof(*ids));
-	int rc = -1;
-	if (!pats || !lens || !flags || !ids)
-		goto out;
-	for (uint32_t i = 0; i < g->n_payload; i++) {
-		const struct content *c = g->payload[i]->fp;
-		pats[i] = (const char *)c->pat + (c->flags & CT_FP_CHOP ? c->fp_off : 0);
-		lens[i] = c->flags & CT_FP_CHOP ? c->fp_len : c->len;
-		flags[i] = HS_FLAG_SINGLEMATCH | (c->flags & CT_NOCASE ? HS_FLAG_CASELESS : 0);
-		ids[i] = i;
+	if (!r->fp || r->bufs[r->fp_buf].buf != BUF_PAYLOAD || r->bufs[r->fp_buf].n_xform ||
+	    (r->fp->flags & CT_NEGATED))
+		return false;
+	const uint8_t *p;
+	uint32_t n;
+	prefilter_literal(r->fp, &p, &n);
+	return n > 0;
+}
+
+static int register_db(struct detect_engine *de, struct pf_db *d, const char *name)
+{
+	const struct pf_db **nd = realloc(de->dbs, (de->n_dbs + 1) * sizeof(*nd));
+	if (!nd)
+		return -1;
+	de->dbs = nd;
+	d->id = de->n_dbs;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	nd[de->n_dbs++] = d;
+	return 0;
+}
+
+static int register_dbs(struct detect_engine *de, struct group *gr, const char *proto)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "%s any port", proto);
+	if (register_db(de, &gr->pf.any, name) < 0)
+		return -1;
+	for (uint32_t d = 0; d < gr->pf.n_dbs; d++) {
+		/* name it by its first port */
+		int port = -1;
+		bool dst = true;
+		for (uint32_t p = 0; p < 65536 && port < 0; p++) {
+			if (gr->pf.dp_map && gr->pf.dp_map[p] == d + 1)
+				port = (int)p;
+			else if (gr->pf.sp_map && gr->pf.sp_map[p] == d + 1) {
+				port = (int)p;
+				dst = false;
+			}
+		}
+		snprintf(name, sizeof(name), "%s %s %d%s", proto, dst ? "dport" : "sport", port,
+			 "");
+		if (register_db(de, &gr->pf.dbs[d], name) < 0)
+			return -1;
 	}
-	hs_compile_error_t *err = NULL;
-	if (hs_compile_lit_multi(pats, flags, ids, lens, g->n_payload, HS_MODE_BLOCK, NULL, &g->db,
-				 &err) != HS_SUCCESS) {
-		log_error("rules: building the prefilter failed: %s (pattern %d)",
-			  err ? err->message : "?", err ? err->expression : -1);
-		hs_free_compile_error(err);
-		goto out;
-	}
-	size_t sz = 0;
-	hs_database_size(g->db, &sz);
-	de->db_bytes += sz;
-	rc = 0;
-out:
-	free(pats);
-	free(lens);
-	free(flags);
-	free(ids);
-	return rc;
+	return 0;
 }
 
 struct detect_engine *detect_engine_build(struct ruleset *rs, const struct config *cfg)
 {
+	static const char *const gnames[GRP_MAX] = {"tcp", "udp", "icmp", "other"};
 	struct detect_engine *de = calloc(1, sizeof(*de));
 	if (!de) {
 		ruleset_free(rs);
 		return NULL;
 	}
 	de->rs = rs;
+	de->profile = cfg->profile_rules;
 	de->thr = threshold_table_new(cfg);
 	if (!de->thr)
 		goto fail;
@@ -187,8 +231,7 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 			int rc;
 			if (is_iponly(r))
 				rc = push(&gr->iponly, &gr->n_iponly, r);
-			else if (r->fp && r->bufs[r->fp_buf].buf == BUF_PAYLOAD &&
-				 r->bufs[r->fp_buf].n_xform == 0 && !(r->fp->flags & CT_NEGATED))
+			else if (prefilterable(r))
 				rc = push(&gr->payload, &gr->n_payload, r);
 			else
 				rc = push(&gr->always, &gr->n_always, r);
@@ -196,9 +239,21 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 				goto fail;
 		}
 	}
-	for (int g = 0; g < GRP_MAX; g++)
-		if (build_db(de, &de->g[g]) < 0)
+	for (int g = 0; g < GRP_MAX; g++) {
+		struct group *gr = &de->g[g];
+		if (prefilter_build(&gr->pf, gr->payload, gr->n_payload, g == GRP_TCP || g == GRP_UDP) < 0)
 			goto fail;
+		de->db_bytes += gr->pf.bytes;
+		if (register_dbs(de, gr, gnames[g]) < 0)
+			goto fail;
+		gr->ipx = ip_index_build(gr->iponly, gr->n_iponly, &gr->iponly_rest, &gr->n_iponly_rest);
+		if (!gr->ipx)
+			goto fail;
+		log_debug("rules: group %d: %u payload, %u always, %u ip-only (%u not indexed)", g,
+			  gr->n_payload, gr->n_always, gr->n_iponly, gr->n_iponly_rest);
+	}
+	/* compiling leaves much freed memory in the heap: give it back */
+	malloc_trim(0);
 	return de;
 fail:
 	detect_engine_free(de);
@@ -213,9 +268,12 @@ void detect_engine_free(struct detect_engine *de)
 		free(de->g[g].payload);
 		free(de->g[g].always);
 		free(de->g[g].iponly);
-		hs_free_database(de->g[g].db);
+		free(de->g[g].iponly_rest);
+		ip_index_free(de->g[g].ipx);
+		prefilter_free(&de->g[g].pf);
 	}
 	threshold_table_free(de->thr);
+	free(de->dbs);
 	ruleset_free(de->rs);
 	free(de);
 }
@@ -242,16 +300,20 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 	dt->fn_ctx = ctx;
 	uint32_t maxp = 0;
 	for (int g = 0; g < GRP_MAX; g++) {
-		if (de->g[g].db && hs_alloc_scratch(de->g[g].db, &dt->scratch) != HS_SUCCESS)
+		if (prefilter_alloc_scratch(&de->g[g].pf, &dt->scratch) < 0)
 			goto fail;
-		if (de->g[g].n_payload > maxp)
-			maxp = de->g[g].n_payload;
+		if (prefilter_max_rules(&de->g[g].pf) > maxp)
+			maxp = prefilter_max_rules(&de->g[g].pf);
 	}
-	dt->seen = calloc(maxp + 1, sizeof(uint32_t));
-	dt->cand = malloc((maxp + 1) * sizeof(uint32_t));
-	dt->cap_cand = maxp + 1;
+	if (de->profile) {
+		dt->prof = profile_new(de->rs->n_rules, de->n_dbs);
+		if (!dt->prof)
+			goto fail;
+	}
+	dt->bits = calloc(maxp / 64 + 1, sizeof(uint64_t));
+	dt->n_words = maxp / 64 + 1;
 	dt->in.md = pcre2_match_data_create(de->max_captures + 1, NULL);
-	if (!dt->seen || !dt->cand || !dt->in.md)
+	if (!dt->bits || !dt->in.md)
 		goto fail;
 	return dt;
 fail:
@@ -264,9 +326,9 @@ void detect_thread_free(struct detect_thread *dt)
 	if (!dt)
 		return;
 	hs_free_scratch(dt->scratch);
+	profile_free(dt->prof);
 	pcre2_match_data_free(dt->in.md);
-	free(dt->seen);
-	free(dt->cand);
+	free(dt->bits);
 	free(dt);
 }
 
@@ -274,6 +336,21 @@ void detect_begin_packet(struct detect_thread *dt, const struct packet *p)
 {
 	dt->cur = p;
 	dt->n_alerted = 0;
+}
+
+const struct detect_profile *detect_thread_profile(const struct detect_thread *dt)
+{
+	return dt->prof;
+}
+
+const char *detect_engine_db_name(const struct detect_engine *de, uint32_t id)
+{
+	return id < de->n_dbs ? de->dbs[id]->name : "?";
+}
+
+uint32_t detect_engine_n_dbs(const struct detect_engine *de)
+{
+	return de->n_dbs;
 }
 
 void detect_flow_end(struct detect_thread *dt, struct flow *f)
@@ -292,17 +369,18 @@ struct view {
 	int dir; /* 0 to server, 1 to client, -1 no flow */
 };
 
+/* Cheapest tests first: ports, then addresses. */
 static bool header_match(const struct rule *r, const struct view *v)
 {
 	if (!proto_match(r, v->proto))
 		return false;
 	bool ports = v->proto == 6 || v->proto == 17 || v->proto == 132;
-	if (ipset_match(&r->src, v->src, v->ver) && ipset_match(&r->dst, v->dst, v->ver) &&
-	    (!ports || (portset_match(&r->sp, v->sp) && portset_match(&r->dp, v->dp))))
+	if ((!ports || (portset_match(&r->sp, v->sp) && portset_match(&r->dp, v->dp))) &&
+	    ipset_match(&r->src, v->src, v->ver) && ipset_match(&r->dst, v->dst, v->ver))
 		return true;
 	if (r->flags & RULE_BIDIR)
-		return ipset_match(&r->src, v->dst, v->ver) && ipset_match(&r->dst, v->src, v->ver) &&
-		       (!ports || (portset_match(&r->sp, v->dp) && portset_match(&r->dp, v->sp)));
+		return (!ports || (portset_match(&r->sp, v->dp) && portset_match(&r->dp, v->sp))) &&
+		       ipset_match(&r->src, v->dst, v->ver) && ipset_match(&r->dst, v->src, v->ver);
 	return false;
 }
 
@@ -369,7 +447,9 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 		       struct flow *f, const struct view *v, const uint8_t *data, uint32_t len,
 		       bool stream)
 {
-	if (!header_match(r, v) || !flow_flags_match(r, f, v->dir, p->flags))
+	/* flow and packet keywords are cheap and often decisive (flags:S):
+	 * before the addresses */
+	if (!proto_match(r, v->proto) || !flow_flags_match(r, f, v->dir, p->flags))
 		return false;
 	if (r->proto.alproto && (!f || f->app_proto != r->proto.alproto))
 		return false;
@@ -379,6 +459,8 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 		if (k->match && !k->match(&d, r->pkt.v[i].ctx))
 			return false;
 	}
+	if (!header_match(r, v))
+		return false;
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct rule_buf *rb = &r->bufs[b];
 		if (rb->buf != BUF_PAYLOAD || rb->n_xform)
@@ -397,6 +479,24 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 	return true;
 }
 
+/* Check one rule and alert when it matches; profiled when asked. */
+static void check_rule(struct detect_thread *dt, const struct rule *r, const struct packet *p,
+		       struct flow *f, const struct view *v, const uint8_t *data, uint32_t len,
+		       bool stream)
+{
+	CNT_INC(dt->cnt, DET_RULE_CHECKS);
+	if (!dt->prof) {
+		if (rule_match(dt, r, p, f, v, data, len, stream))
+			raise_alert(dt, p, f, r, stream, data, len, v->dir);
+		return;
+	}
+	uint64_t t0 = profile_now();
+	bool m = rule_match(dt, r, p, f, v, data, len, stream);
+	profile_rule(dt->prof, r->id, m, profile_now() - t0);
+	if (m)
+		raise_alert(dt, p, f, r, stream, data, len, v->dir);
+}
+
 static int hs_on_match(unsigned id, unsigned long long from, unsigned long long to,
 		       unsigned flags, void *ctx)
 {
@@ -404,17 +504,13 @@ static int hs_on_match(unsigned id, unsigned long long from, unsigned long long 
 	(void)from;
 	(void)to;
 	(void)flags;
-	if (dt->seen[id] != dt->gen) {
-		dt->seen[id] = dt->gen;
-		dt->cand[dt->n_cand++] = id;
-	}
+	uint32_t w = id / 64;
+	dt->bits[w] |= 1ull << (id % 64);
+	if (w < dt->lo_word)
+		dt->lo_word = w;
+	if (w + 1 > dt->hi_word)
+		dt->hi_word = w + 1;
 	return 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 enum { FOR_PACKET, FOR_TRACKED_PACKET, FOR_STREAM };
@@ -436,36 +532,61 @@ static bool wants(const struct rule *r, int mode)
 	}
 }
 
-/* Run the payload rules of group g over data. */
+/* Run the payload rules of group g over data: scan the databases for the
+ * data's ports, then check each candidate in rule order. */
 static void payload_rules(struct detect_thread *dt, const struct group *g, const struct packet *p,
 			  struct flow *f, const struct view *v, const uint8_t *data, uint32_t len,
 			  int mode)
 {
 	bool stream = mode == FOR_STREAM;
-	if (!g->db || len == 0)
+	const struct pf_db *dbs[3];
+	if (len == 0)
 		return;
-	if (++dt->gen == 0) {
-		memset(dt->seen, 0, dt->cap_cand * sizeof(uint32_t));
-		dt->gen = 1;
-	}
-	dt->n_cand = 0;
-	if (hs_scan(g->db, (const char *)data, len, 0, dt->scratch, hs_on_match, dt) != HS_SUCCESS)
-		CNT_INC(dt->cnt, DET_PREFILTER_ERRORS);
-	if (dt->n_cand > 1)
-		qsort(dt->cand, dt->n_cand, sizeof(uint32_t), cmp_u32);
-	for (uint32_t i = 0; i < dt->n_cand; i++) {
-		const struct rule *r = g->payload[dt->cand[i]];
-		if (!wants(r, mode))
-			continue;
-		CNT_INC(dt->cnt, DET_RULE_CHECKS);
-		if (rule_match(dt, r, p, f, v, data, len, stream))
-			raise_alert(dt, p, f, r, stream, data, len, v->dir);
+	int n = prefilter_select(&g->pf, v->sp, v->dp, dbs);
+	for (int d = 0; d < n; d++) {
+		dt->lo_word = UINT32_MAX;
+		dt->hi_word = 0;
+		uint64_t t0 = dt->prof ? profile_now() : 0;
+		if (hs_scan(dbs[d]->db, (const char *)data, len, 0, dt->scratch, hs_on_match, dt) !=
+		    HS_SUCCESS)
+			CNT_INC(dt->cnt, DET_PREFILTER_ERRORS);
+		if (dt->prof) {
+			uint32_t nc = 0;
+			for (uint32_t w = dt->lo_word; w < dt->hi_word; w++)
+				nc += (uint32_t)__builtin_popcountll(dt->bits[w]);
+			profile_db(dt->prof, dbs[d]->id, len, nc, profile_now() - t0);
+		}
+		for (uint32_t w = dt->lo_word; w < dt->hi_word; w++) {
+			uint64_t m = dt->bits[w];
+			dt->bits[w] = 0;
+			while (m) {
+				uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(m);
+				m &= m - 1;
+				const struct rule *r = dbs[d]->rules[id];
+				if (wants(r, mode))
+					check_rule(dt, r, p, f, v, data, len, stream);
+			}
+		}
 	}
 }
 
 static bool stream_tracked(const struct flow *f)
 {
 	return f && f->proto == 6 && (f->tcp.flags & TCPS_TRACKED);
+}
+
+struct iponly_ctx {
+	struct detect_thread *dt;
+	const struct packet *p;
+	struct flow *f;
+	const struct view *v;
+	const uint8_t *pl;
+};
+
+static void iponly_check(void *ctx, const struct rule *r)
+{
+	struct iponly_ctx *c = ctx;
+	check_rule(c->dt, r, c->p, c->f, c->v, c->pl, c->p->payload_len, false);
 }
 
 void detect_packet(struct detect_thread *dt, struct packet *p)
@@ -485,20 +606,17 @@ void detect_packet(struct detect_thread *dt, struct packet *p)
 	if (g->n_iponly && (!f || !(f->detect_flags & (1u << p->dir)))) {
 		if (f)
 			f->detect_flags |= (uint8_t)(1u << p->dir);
-		for (uint32_t i = 0; i < g->n_iponly; i++) {
-			const struct rule *r = g->iponly[i];
-			if (header_match(r, &v) && flow_flags_match(r, f, v.dir, p->flags))
-				raise_alert(dt, p, f, r, false, pl, p->payload_len, v.dir);
-		}
+		struct iponly_ctx ic = {dt, p, f, &v, pl};
+		ip_index_lookup(g->ipx, v.src, v.dst, v.ver, iponly_check, &ic);
+		for (uint32_t i = 0; i < g->n_iponly_rest; i++)
+			iponly_check(&ic, g->iponly_rest[i]);
 	}
 	for (uint32_t i = 0; i < g->n_always; i++) {
 		const struct rule *r = g->always[i];
 		/* payload rules on tracked TCP see the stream (detect_stream) */
 		if (payload_buf(r) && !wants(r, tracked ? FOR_TRACKED_PACKET : FOR_PACKET))
 			continue;
-		CNT_INC(dt->cnt, DET_RULE_CHECKS);
-		if (rule_match(dt, r, p, f, &v, pl, p->payload_len, false))
-			raise_alert(dt, p, f, r, false, pl, p->payload_len, v.dir);
+		check_rule(dt, r, p, f, &v, pl, p->payload_len, false);
 	}
 	if (pl)
 		payload_rules(dt, g, p, f, &v, pl, p->payload_len,
@@ -553,9 +671,7 @@ void detect_stream(struct detect_thread *dt, struct flow *f, int dir, const uint
 		const struct rule *r = g->always[i];
 		if (!payload_buf(r) || !wants(r, FOR_STREAM))
 			continue;
-		CNT_INC(dt->cnt, DET_RULE_CHECKS);
-		if (rule_match(dt, r, p, f, &v, data, len, true))
-			raise_alert(dt, p, f, r, true, data, len, dir);
+		check_rule(dt, r, p, f, &v, data, len, true);
 	}
 	payload_rules(dt, g, p, f, &v, data, len, FOR_STREAM);
 	if (p == &pp)

@@ -71,6 +71,12 @@ void detect_packet(struct detect_thread *dt, struct packet *p);
 void detect_stream(struct detect_thread *dt, struct flow *f, int dir, const uint8_t *data,
 		   uint32_t len);
 
+struct detect_profile;
+/* The thread's --profile-rules counts (NULL when profiling is off). */
+const struct detect_profile *detect_thread_profile(const struct detect_thread *dt);
+uint32_t detect_engine_n_dbs(const struct detect_engine *de);
+const char *detect_engine_db_name(const struct detect_engine *de, uint32_t id);
+
 /* A flow ends: release its detection state (flowbits ...). */
 void detect_flow_end(struct detect_thread *dt, struct flow *f);
 

@@ -3,10 +3,12 @@
  */
 #include "detect/ruleset.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -465,6 +467,52 @@ int ruleset_load_file(struct ruleset *rs, const char *path)
 	if (f != stdin)
 		fclose(f);
 	rs->load_ns += now_ns() - t0;
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ruleset_load_path(struct ruleset *rs, const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ruleset_load_file(rs, path);
+	DIR *d = opendir(path);
+	if (!d) {
+		log_error("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (l < 7 || strcmp(de->d_name + l - 6, ".rules"))
+			continue;
+		char **nn = realloc(names, (n + 1) * sizeof(*nn));
+		if (!nn || asprintf(&nn[n], "%s/%s", path, de->d_name) < 0) {
+			names = nn ? nn : names;
+			rc = -1;
+			break;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(d);
+	if (names)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && ruleset_load_file(rs, names[i]) < 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc < 0)
+		log_error("%s: could not load every rules file", path);
 	return rc;
 }
 

@@ -81,6 +81,9 @@ void ruleset_free(struct ruleset *rs);
  */
 int ruleset_load_file(struct ruleset *rs, const char *path);
 
+/* A file, or every *.rules file of a folder in name order. 0 or -1. */
+int ruleset_load_path(struct ruleset *rs, const char *path);
+
 /*
  * Parse one rule text (as from a file line). Returns 0 loaded, 1 skipped
  * (unsupported), -1 error; messages name origin:line:column.
