@@ -183,6 +183,18 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 	}
 	e->cfg = *cfg;
 	e->de = de;
+	if (de) {
+		const struct ruleset *rs = detect_engine_ruleset(de);
+		CNT_SET(&e->cnt, DET_RULES_LOADED, rs->n_loaded);
+		CNT_SET(&e->cnt, DET_RULES_SKIPPED, rs->n_skipped);
+		CNT_SET(&e->cnt, DET_RULES_FAILED, rs->n_errors);
+		CNT_SET(&e->cnt, DET_RULES_WAITING, rs->n_waiting);
+		CNT_SET(&e->cnt, DET_LOAD_MS, detect_engine_load_ns(de) / 1000000);
+		CNT_SET(&e->cnt, DET_PREFILTER_BYTES, detect_engine_db_bytes(de));
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		CNT_SET(&e->cnt, DET_RSS_AFTER_LOAD, (uint64_t)ru.ru_maxrss);
+	}
 	e->progress = progress && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &e->t0);
 	e->nw = cfg->workers;

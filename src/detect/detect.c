@@ -25,13 +25,19 @@
 
 enum { GRP_TCP, GRP_UDP, GRP_ICMP, GRP_OTHER, GRP_MAX };
 
+/* rules that inspect packets, never the reassembled stream */
+#define WANTS_PACKETS (RULE_NO_STREAM | RULE_NEED_PACKET | RULE_PKT_PROTO)
+
 /* Rules of one transport group. */
 struct group {
 	const struct rule **payload; /* rules with a payload fast pattern */
 	uint32_t n_payload;
-	struct prefilter pf;
+	/* [0]: rules for the stream and packets; [1] (TCP only): rules that ask
+	 * for packets, so a packet of a tracked session is not scanned twice */
+	struct prefilter pf[2];
 	const struct rule **always; /* checked on every packet of the group */
 	uint32_t n_always;
+	uint8_t *al_mask, *al_want; /* TCP flags an always-rule needs (mask 0: none) */
 	/* IP-only rules, checked on each direction's first packet: indexed by
 	 * address, plus the few that cannot be */
 	const struct rule **iponly;
@@ -44,6 +50,7 @@ struct group {
 struct detect_engine {
 	struct ruleset *rs;
 	struct group g[GRP_MAX];
+	uint64_t load_ns; /* parse + build */
 	const struct pf_db **dbs; /* every prefilter database, by pf_db.id */
 	uint32_t n_dbs;
 	bool profile;
@@ -174,27 +181,27 @@ static int register_db(struct detect_engine *de, struct pf_db *d, const char *na
 	return 0;
 }
 
-static int register_dbs(struct detect_engine *de, struct group *gr, const char *proto)
+static int register_dbs(struct detect_engine *de, struct prefilter *pf, const char *proto)
 {
 	char name[32];
 	snprintf(name, sizeof(name), "%s any port", proto);
-	if (register_db(de, &gr->pf.any, name) < 0)
+	if (register_db(de, &pf->any, name) < 0)
 		return -1;
-	for (uint32_t d = 0; d < gr->pf.n_dbs; d++) {
+	for (uint32_t d = 0; d < pf->n_dbs; d++) {
 		/* name it by its first port */
 		int port = -1;
 		bool dst = true;
 		for (uint32_t p = 0; p < 65536 && port < 0; p++) {
-			if (gr->pf.dp_map && gr->pf.dp_map[p] == d + 1)
+			if (pf->dp_map && pf->dp_map[p] == d + 1)
 				port = (int)p;
-			else if (gr->pf.sp_map && gr->pf.sp_map[p] == d + 1) {
+			else if (pf->sp_map && pf->sp_map[p] == d + 1) {
 				port = (int)p;
 				dst = false;
 			}
 		}
 		snprintf(name, sizeof(name), "%s %s %d%s", proto, dst ? "dport" : "sport", port,
 			 "");
-		if (register_db(de, &gr->pf.dbs[d], name) < 0)
+		if (register_db(de, &pf->dbs[d], name) < 0)
 			return -1;
 	}
 	return 0;
@@ -210,6 +217,7 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 	}
 	de->rs = rs;
 	de->profile = cfg->profile_rules;
+	uint64_t t0 = profile_now();
 	de->thr = threshold_table_new(cfg);
 	if (!de->thr)
 		goto fail;
@@ -241,19 +249,57 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 	}
 	for (int g = 0; g < GRP_MAX; g++) {
 		struct group *gr = &de->g[g];
-		if (prefilter_build(&gr->pf, gr->payload, gr->n_payload, g == GRP_TCP || g == GRP_UDP) < 0)
+		/* split TCP rules by whether they want packets or the stream */
+		const struct rule **part[2];
+		uint32_t np[2] = {0, 0};
+		part[0] = malloc((gr->n_payload + 1) * sizeof(*part[0]));
+		part[1] = malloc((gr->n_payload + 1) * sizeof(*part[1]));
+		if (!part[0] || !part[1]) {
+			free(part[0]);
+			free(part[1]);
 			goto fail;
-		de->db_bytes += gr->pf.bytes;
-		if (register_dbs(de, gr, gnames[g]) < 0)
+		}
+		for (uint32_t i = 0; i < gr->n_payload; i++) {
+			int k = g == GRP_TCP && (gr->payload[i]->flags & WANTS_PACKETS) ? 1 : 0;
+			part[k][np[k]++] = gr->payload[i];
+		}
+		bool ports = g == GRP_TCP || g == GRP_UDP;
+		int brc = 0;
+		for (int k = 0; k < 2 && !brc; k++)
+			brc = prefilter_build(&gr->pf[k], part[k], np[k], ports);
+		free(part[0]);
+		free(part[1]);
+		if (brc < 0)
 			goto fail;
+		for (int k = 0; k < 2; k++) {
+			char nm[16];
+			snprintf(nm, sizeof(nm), "%s%s", gnames[g], k ? " pkt" : "");
+			de->db_bytes += gr->pf[k].bytes;
+			if (register_dbs(de, &gr->pf[k], nm) < 0)
+				goto fail;
+		}
 		gr->ipx = ip_index_build(gr->iponly, gr->n_iponly, &gr->iponly_rest, &gr->n_iponly_rest);
 		if (!gr->ipx)
 			goto fail;
+		gr->al_mask = calloc(gr->n_always + 1, 1);
+		gr->al_want = calloc(gr->n_always + 1, 1);
+		if (!gr->al_mask || !gr->al_want)
+			goto fail;
+		for (uint32_t i = 0; g == GRP_TCP && i < gr->n_always; i++) {
+			const struct rule *r = gr->always[i];
+			for (uint16_t k = 0; k < r->pkt.n; k++)
+				if (r->pkt.v[k].kw == KW_flags &&
+				    flags_required(r->pkt.v[k].ctx, &gr->al_mask[i], &gr->al_want[i]))
+					break;
+		}
 		log_debug("rules: group %d: %u payload, %u always, %u ip-only (%u not indexed)", g,
 			  gr->n_payload, gr->n_always, gr->n_iponly, gr->n_iponly_rest);
 	}
 	/* compiling leaves much freed memory in the heap: give it back */
 	malloc_trim(0);
+	de->load_ns = rs->load_ns + (profile_now() - t0);
+	log_info("rules: engine built in %.2f s (parse %.2f s), prefilter %.1f MB in %u databases",
+		 de->load_ns / 1e9, rs->load_ns / 1e9, de->db_bytes / 1048576.0, de->n_dbs);
 	return de;
 fail:
 	detect_engine_free(de);
@@ -267,15 +313,23 @@ void detect_engine_free(struct detect_engine *de)
 	for (int g = 0; g < GRP_MAX; g++) {
 		free(de->g[g].payload);
 		free(de->g[g].always);
+		free(de->g[g].al_mask);
+		free(de->g[g].al_want);
 		free(de->g[g].iponly);
 		free(de->g[g].iponly_rest);
 		ip_index_free(de->g[g].ipx);
-		prefilter_free(&de->g[g].pf);
+		prefilter_free(&de->g[g].pf[0]);
+		prefilter_free(&de->g[g].pf[1]);
 	}
 	threshold_table_free(de->thr);
 	free(de->dbs);
 	ruleset_free(de->rs);
 	free(de);
+}
+
+uint64_t detect_engine_load_ns(const struct detect_engine *de)
+{
+	return de->load_ns;
 }
 
 const struct ruleset *detect_engine_ruleset(const struct detect_engine *de)
@@ -300,10 +354,12 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 	dt->fn_ctx = ctx;
 	uint32_t maxp = 0;
 	for (int g = 0; g < GRP_MAX; g++) {
-		if (prefilter_alloc_scratch(&de->g[g].pf, &dt->scratch) < 0)
-			goto fail;
-		if (prefilter_max_rules(&de->g[g].pf) > maxp)
-			maxp = prefilter_max_rules(&de->g[g].pf);
+		for (int k = 0; k < 2; k++) {
+			if (prefilter_alloc_scratch(&de->g[g].pf[k], &dt->scratch) < 0)
+				goto fail;
+			if (prefilter_max_rules(&de->g[g].pf[k]) > maxp)
+				maxp = prefilter_max_rules(&de->g[g].pf[k]);
+		}
 	}
 	if (de->profile) {
 		dt->prof = profile_new(de->rs->n_rules, de->n_dbs);
@@ -515,7 +571,6 @@ static int hs_on_match(unsigned id, unsigned long long from, unsigned long long 
 
 enum { FOR_PACKET, FOR_TRACKED_PACKET, FOR_STREAM };
 
-#define WANTS_PACKETS (RULE_NO_STREAM | RULE_NEED_PACKET | RULE_PKT_PROTO)
 
 /* Which payload rules look at this data: a packet outside a tracked TCP
  * session (all but stream-only rules), a packet of a tracked session (only
@@ -539,10 +594,14 @@ static void payload_rules(struct detect_thread *dt, const struct group *g, const
 			  int mode)
 {
 	bool stream = mode == FOR_STREAM;
-	const struct pf_db *dbs[3];
+	const struct pf_db *dbs[6];
 	if (len == 0)
 		return;
-	int n = prefilter_select(&g->pf, v->sp, v->dp, dbs);
+	int n = 0;
+	if (mode != FOR_TRACKED_PACKET)
+		n += prefilter_select(&g->pf[0], v->sp, v->dp, dbs + n);
+	if (mode != FOR_STREAM)
+		n += prefilter_select(&g->pf[1], v->sp, v->dp, dbs + n);
 	for (int d = 0; d < n; d++) {
 		dt->lo_word = UINT32_MAX;
 		dt->hi_word = 0;
@@ -613,6 +672,8 @@ void detect_packet(struct detect_thread *dt, struct packet *p)
 	}
 	for (uint32_t i = 0; i < g->n_always; i++) {
 		const struct rule *r = g->always[i];
+		if ((p->tcp_flags & g->al_mask[i]) != g->al_want[i])
+			continue; /* cannot match: its flags keyword says no */
 		/* payload rules on tracked TCP see the stream (detect_stream) */
 		if (payload_buf(r) && !wants(r, tracked ? FOR_TRACKED_PACKET : FOR_PACKET))
 			continue;

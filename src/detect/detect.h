@@ -54,6 +54,8 @@ typedef void (*detect_alert_fn)(void *ctx, const struct packet *p, struct flow *
 struct detect_engine *detect_engine_build(struct ruleset *rs, const struct config *cfg);
 void detect_engine_free(struct detect_engine *de);
 const struct ruleset *detect_engine_ruleset(const struct detect_engine *de);
+/* Time to parse the rules and build the engine, in ns. */
+uint64_t detect_engine_load_ns(const struct detect_engine *de);
 /* Bytes of compiled databases (for stats). */
 uint64_t detect_engine_db_bytes(const struct detect_engine *de);
 

@@ -102,6 +102,10 @@ int kw_fail(struct rule_ctx *rc, int code, const char *fmt, ...)
  * up to max, added to rule.pkt as keyword kw. */
 int kw_setup_ucmp(struct rule_ctx *rc, const char *v, uint64_t max, uint16_t kw);
 
+/* For a `flags` match: TCP flags a packet must have, as (flags & mask) ==
+ * want, when the form allows such a quick test (kw_tcp.c). */
+bool flags_required(const void *ctx, uint8_t *mask, uint8_t *want);
+
 /* Helpers for values. */
 int kw_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Split at top-level commas (outside quotes) into at most n trimmed parts

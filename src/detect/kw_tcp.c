@@ -153,6 +153,22 @@ static int setup_mss(struct rule_ctx *rc, const char *v)
 	return kw_setup_ucmp(rc, v, 65535, KW_tcp_mss);
 }
 
+bool flags_required(const void *ctx, uint8_t *mask, uint8_t *want)
+{
+	const struct flags_ctx *c = ctx;
+	if (c->mod == '+') {
+		*mask = c->flags;
+		*want = c->flags;
+		return true;
+	}
+	if (c->mod == 0) {
+		*mask = (uint8_t)~c->ignore;
+		*want = c->flags;
+		return true;
+	}
+	return false;
+}
+
 const struct kw_def kw_flags = {"flags", KWF_VALUE, setup_flags, free, match_flags};
 const struct kw_def kw_seq = {"seq", KWF_VALUE, setup_seq, free, match_seq};
 const struct kw_def kw_ack = {"ack", KWF_VALUE, setup_ack, free, match_ack};

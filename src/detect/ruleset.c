@@ -267,7 +267,7 @@ static void message(struct ruleset *rs, int level, const char *fmt, ...)
 	else if (level == LOG_ERROR)
 		log_error("%s", buf);
 	else
-		log_info("%s", buf);
+		log_debug("%s", buf); /* skipped rules: `rules check` lists them */
 }
 
 /* sid index: open addressing over (gid << 32 | sid) -> rule index + 1. */
