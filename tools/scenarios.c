@@ -29,6 +29,8 @@ static const struct scenario table[] = {
     {"tcp-midstream", "data of an established session only: no SYN, no FIN",
      scenarios_tcp_midstream},
     {"tcp-rst", "a session ended by the client's RST", scenarios_tcp_rst},
+    {"tcp-split", "request and response cut inside markers, response out of order",
+     scenarios_tcp_split},
     {"tcp-v6", "a clean HTTP-like session over IPv6", scenarios_tcp_v6},
     {"frag-v4",
      "IPv4 fragments of 3000-byte UDP datagrams: in order, reordered, overlap, dup, "

@@ -31,6 +31,7 @@ int scenarios_office(const char *out_path);
 /* scenarios_tcp.c */
 int scenarios_tcp_basic(const char *out_path);
 int scenarios_tcp_retrans(const char *out_path);
+int scenarios_tcp_split(const char *out_path);
 int scenarios_tcp_ooo(const char *out_path);
 int scenarios_tcp_overlap(const char *out_path);
 int scenarios_tcp_gap(const char *out_path);

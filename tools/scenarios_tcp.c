@@ -456,3 +456,46 @@ int scenarios_tcp_small(struct pcapw *w, const struct pcapw_link *lk, uint64_t t
 	pcapw_tcp_close(&c, PCAPW_C2S);
 	return c.err;
 }
+
+static const char split_req[] = "GET /a HTTP/1.1\r\n"
+				"Host: www.example.com\r\n"
+				"X-Marker: split-across-segments\r\n"
+				"\r\n";
+static const char split_resp[] = "HTTP/1.1 200 OK\r\n"
+				 "Content-Length: 27\r\n"
+				 "\r\n"
+				 "confidential-report-content";
+
+/*
+ * tcp-split: patterns that no single packet holds. 10.0.0.1:49152 -> 10.0.0.2:80, 13 packets:
+ *   1-3   handshake
+ *   4,5   the request in two segments cut inside "split-across-segments" (request byte 53)
+ *   6     server ACK
+ *   7     response bytes [50,66) first (out of order), 8 client dup ACK
+ *   9     response bytes [0,50): the cut is inside "confidential-report-content" (body
+ *         starts at byte 39)
+ *   10    client ACK; 11-13 server FIN, client FIN-ACK, server ACK.
+ * Only reassembly shows "split-across-segments" (to server) and "confidential-report-content"
+ * (to client); detection must find each exactly once.
+ */
+int scenarios_tcp_split(const char *out_path)
+{
+	struct pcapw_tcp_cfg cfg = cfg_linux(SCEN_T0, SCEN_MS);
+	struct pcapw_tcp_conn c;
+	struct pcapw w;
+	size_t rq = sizeof(split_req) - 1, rs = sizeof(split_resp) - 1;
+	int r = open_v4(&w, &c, out_path, &cfg, 0);
+
+	if (r < 0)
+		return r;
+	pcapw_tcp_handshake(&c);
+	pcapw_tcp_send_at(&c, PCAPW_C2S, 0, split_req, 53);
+	pcapw_tcp_send_at(&c, PCAPW_C2S, 53, split_req + 53, rq - 53);
+	pcapw_tcp_ack(&c, PCAPW_S2C);
+	pcapw_tcp_send_at(&c, PCAPW_S2C, 50, split_resp + 50, rs - 50);
+	pcapw_tcp_ack_at(&c, PCAPW_C2S, 0);
+	pcapw_tcp_send_at(&c, PCAPW_S2C, 0, split_resp, 50);
+	pcapw_tcp_ack(&c, PCAPW_C2S);
+	pcapw_tcp_close(&c, PCAPW_S2C);
+	return finish(&w, &c);
+}

@@ -32,10 +32,18 @@ static void stream_data(void *ctx, struct flow *f, int dir, const uint8_t *data,
 	detect_stream(pl->dt, f, dir, data, len);
 }
 
+static void stream_gap(void *ctx, struct flow *f, int dir, uint64_t len, uint64_t off)
+{
+	struct pipeline *pl = ctx;
+	(void)len;
+	(void)off;
+	detect_stream_gap(pl->dt, f, dir);
+}
+
 void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt)
 {
 	pl->dt = dt;
-	struct stream_sink sink = {stream_data, NULL, pl};
+	struct stream_sink sink = {stream_data, stream_gap, pl};
 	flow_table_set_stream_sink(pl->ft, &sink);
 }
 

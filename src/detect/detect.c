@@ -25,6 +25,9 @@
 
 enum { GRP_TCP, GRP_UDP, GRP_ICMP, GRP_OTHER, GRP_MAX };
 
+/* stream data up to this size is joined to the tail before scanning */
+#define STREAM_JOIN_MAX 65536
+
 /* rules that inspect packets, never the reassembled stream */
 #define WANTS_PACKETS (RULE_NO_STREAM | RULE_NEED_PACKET | RULE_PKT_PROTO)
 
@@ -72,6 +75,8 @@ struct detect_thread {
 	uint64_t *bits;
 	uint32_t n_words;
 	uint32_t lo_word, hi_word; /* the words touched by the last scan */
+	unsigned long long min_end; /* prefilter matches must end past this (stream tail) */
+	uint8_t *sbuf;              /* stream tail + new data */
 	/* --profile-rules: per rule and per database (NULL when off) */
 	struct detect_profile *prof;
 	/* alerts raised for the current packet (one per rule) */
@@ -366,10 +371,11 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 		if (!dt->prof)
 			goto fail;
 	}
+	dt->sbuf = malloc(STREAM_TAIL + STREAM_JOIN_MAX);
 	dt->bits = calloc(maxp / 64 + 1, sizeof(uint64_t));
 	dt->n_words = maxp / 64 + 1;
 	dt->in.md = pcre2_match_data_create(de->max_captures + 1, NULL);
-	if (!dt->bits || !dt->in.md)
+	if (!dt->bits || !dt->in.md || !dt->sbuf)
 		goto fail;
 	return dt;
 fail:
@@ -385,6 +391,7 @@ void detect_thread_free(struct detect_thread *dt)
 	profile_free(dt->prof);
 	pcre2_match_data_free(dt->in.md);
 	free(dt->bits);
+	free(dt->sbuf);
 	free(dt);
 }
 
@@ -558,8 +565,9 @@ static int hs_on_match(unsigned id, unsigned long long from, unsigned long long 
 {
 	struct detect_thread *dt = ctx;
 	(void)from;
-	(void)to;
 	(void)flags;
+	if (to <= dt->min_end)
+		return 0; /* inside the tail already inspected with the earlier data */
 	uint32_t w = id / 64;
 	dt->bits[w] |= 1ull << (id % 64);
 	if (w < dt->lo_word)
@@ -734,7 +742,35 @@ void detect_stream(struct detect_thread *dt, struct flow *f, int dir, const uint
 			continue;
 		check_rule(dt, r, p, f, &v, data, len, true);
 	}
-	payload_rules(dt, g, p, f, &v, data, len, FOR_STREAM);
+	/* The prefilter sees the end of the earlier data too, so a pattern
+	 * split between two deliveries is found; matches wholly inside that
+	 * tail were seen before and are ignored. */
+	struct stream_tail *t = flowvars_tail(f, dir);
+	const uint8_t *buf = data;
+	uint32_t blen = len;
+	if (!t)
+		CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);
+	if (t && t->len && len <= STREAM_JOIN_MAX) {
+		memcpy(dt->sbuf, t->b, t->len);
+		memcpy(dt->sbuf + t->len, data, len);
+		buf = dt->sbuf;
+		blen = t->len + len;
+		dt->min_end = t->len;
+	}
+	payload_rules(dt, g, p, f, &v, buf, blen, FOR_STREAM);
+	dt->min_end = 0;
+	if (t) {
+		uint32_t keep = blen < STREAM_TAIL ? blen : STREAM_TAIL;
+		memmove(t->b, buf + blen - keep, keep);
+		t->len = keep;
+	}
 	if (p == &pp)
 		dt->n_alerted = 0;
+}
+
+void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir)
+{
+	(void)dt;
+	if (f->vars && f->vars->tail[dir])
+		f->vars->tail[dir]->len = 0; /* the data is no longer contiguous */
 }

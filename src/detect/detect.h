@@ -79,6 +79,9 @@ const struct detect_profile *detect_thread_profile(const struct detect_thread *d
 uint32_t detect_engine_n_dbs(const struct detect_engine *de);
 const char *detect_engine_db_name(const struct detect_engine *de, uint32_t id);
 
+/* A gap in flow f's stream in direction dir (data is missing). */
+void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir);
+
 /* A flow ends: release its detection state (flowbits ...). */
 void detect_flow_end(struct detect_thread *dt, struct flow *f);
 

@@ -83,16 +83,37 @@ int flowvars_set_int(struct flow *f, uint32_t id, uint32_t val)
 	}
 	if (v->n_ints == FLOWVARS_MAX_INTS)
 		return -1;
+	if (v->n_ints == v->cap_ints) {
+		uint32_t nc = v->cap_ints ? v->cap_ints * 2 : 4;
+		struct flowint_val *ni = realloc(v->ints, nc * sizeof(*ni));
+		if (!ni)
+			return -1;
+		v->ints = ni;
+		v->cap_ints = nc;
+	}
 	v->ints[v->n_ints].id = id;
 	v->ints[v->n_ints].v = val;
 	v->n_ints++;
 	return 0;
 }
 
+struct stream_tail *flowvars_tail(struct flow *f, int dir)
+{
+	struct flowvars *v = get(f);
+	if (!v)
+		return NULL;
+	if (!v->tail[dir])
+		v->tail[dir] = calloc(1, sizeof(struct stream_tail));
+	return v->tail[dir];
+}
+
 void flowvars_free(struct flow *f)
 {
 	if (f->vars) {
 		free(f->vars->bits);
+		free(f->vars->ints);
+		free(f->vars->tail[0]);
+		free(f->vars->tail[1]);
 		free(f->vars);
 		f->vars = NULL;
 	}

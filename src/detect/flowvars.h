@@ -14,15 +14,30 @@ struct sm;
 
 #define FLOWVARS_MAX_INTS 64
 
+struct flowint_val {
+	uint32_t id;
+	uint32_t v;
+};
+
+/* The last bytes of each direction's reassembled stream already inspected,
+ * so that a pattern split across two deliveries is still seen. */
+#define STREAM_TAIL 256
+
+struct stream_tail {
+	uint32_t len;
+	uint8_t b[STREAM_TAIL];
+};
+
 struct flowvars {
 	uint32_t n_words;
 	uint64_t *bits;
-	uint32_t n_ints;
-	struct {
-		uint32_t id;
-		uint32_t v;
-	} ints[FLOWVARS_MAX_INTS];
+	uint32_t n_ints, cap_ints;
+	struct flowint_val *ints;
+	struct stream_tail *tail[2];
 };
+
+/* The flow's stream tail for direction dir, created on first use; NULL on OOM. */
+struct stream_tail *flowvars_tail(struct flow *f, int dir);
 
 bool flowvars_bit(const struct flow *f, uint32_t id);
 /* 0, or -1 when memory ran out (the change is lost; counted by the caller). */
