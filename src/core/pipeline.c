@@ -89,6 +89,9 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 		q.vlan_n = p.vlan_n;
 		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
 		q.flags = PKT_REASSEMBLED;
+		q.l2 = p.raw.p;
+		q.l2_len = p.l3_off;
+		q.l2_linktype = p.linktype;
 		decode_ip_datagram(&pl->dc, &q);
 		if (!(q.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)))
 			handle(pl, &q);

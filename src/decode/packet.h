@@ -91,6 +91,12 @@ struct packet {
 	uint8_t n_events;
 	uint16_t events[PKT_MAX_EVENTS];
 
+	/* a datagram rebuilt from fragments: the link header of the fragment that
+	 * completed it (borrowed), so alerts can show the packet as on the wire */
+	const uint8_t *l2;
+	uint32_t l2_len;
+	int l2_linktype;
+
 	struct flow *flow; /* set by the flow stage */
 	uint8_t dir;       /* 0 to server, 1 to client */
 };

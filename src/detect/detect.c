@@ -437,6 +437,8 @@ static bool header_match(const struct rule *r, const struct view *v)
 {
 	if (!proto_match(r, v->proto))
 		return false;
+	if ((r->flags & RULE_IPV4_ONLY && v->ver != 4) || (r->flags & RULE_IPV6_ONLY && v->ver != 6))
+		return false;
 	bool ports = v->proto == 6 || v->proto == 17 || v->proto == 132;
 	if ((!ports || (portset_match(&r->sp, v->sp) && portset_match(&r->dp, v->dp))) &&
 	    ipset_match(&r->src, v->src, v->ver) && ipset_match(&r->dst, v->dst, v->ver))

@@ -10,7 +10,12 @@
 
 static bool match_dsize(const struct det_pkt *d, const void *ctx)
 {
-	return ucmp_match(ctx, d->p->payload_len);
+	const struct ucmp *c = ctx;
+	/* Suricata requires a payload for `dsize:!N` (its rule masks treat every
+	 * form but < and <= as needing one), so !N never matches an empty packet. */
+	if (c->mode == UCMP_NE && d->p->payload_len == 0)
+		return false;
+	return ucmp_match(c, d->p->payload_len);
 }
 
 static int setup_dsize(struct rule_ctx *rc, const char *v)

@@ -61,9 +61,14 @@ static bool proto_has(const struct rule_proto *p, uint8_t n)
 static int parse_proto(struct rule *r, const char *s, char *msg, size_t msglen)
 {
 	struct rule_proto *p = &r->proto;
-	if (!strcasecmp(s, "ip") || !strcasecmp(s, "pkthdr")) {
+	if (!strcasecmp(s, "ip") || !strcasecmp(s, "pkthdr") || !strcasecmp(s, "ipv4") ||
+	    !strcasecmp(s, "ip4") || !strcasecmp(s, "ipv6") || !strcasecmp(s, "ip6")) {
 		p->any = true;
 		memset(p->ipproto, 0xff, sizeof(p->ipproto));
+		if (s[2] == '4' || s[3] == '4')
+			r->flags |= RULE_IPV4_ONLY;
+		else if (s[2] == '6' || s[3] == '6')
+			r->flags |= RULE_IPV6_ONLY;
 	} else if (!strcasecmp(s, "tcp")) {
 		proto_set(p, 6);
 	} else if (!strcasecmp(s, "tcp-pkt")) {

@@ -49,6 +49,8 @@ enum rule_action {
 #define RULE_NEED_FLOW      0x00002000u /* needs flow state (flow:, flowbits ...) */
 #define RULE_FLOW_ONLY_FRAG 0x00004000u /* flow:only_frag */
 #define RULE_FLOW_NO_FRAG   0x00008000u
+#define RULE_IPV4_ONLY      0x00010000u /* protocol ipv4 */
+#define RULE_IPV6_ONLY      0x00020000u /* protocol ipv6 */
 
 /* One keyword match: the keyword and what its setup built. */
 #define SM_RELATIVE 0x0001 /* relative to the previous inspection match */

@@ -163,9 +163,20 @@ void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct r
 	if (cfg->eve_alert_payload || cfg->eve_alert_payload_printable)
 		jb_u64(jb, "stream", a->stream ? 1 : 0);
 	if (cfg->eve_alert_packet && !(p->flags & PKT_PSEUDO)) {
-		put_b64(jb, "packet", p->raw.p, p->raw.len);
+		if (p->l2_len) {
+			/* a rebuilt datagram behind the link header it arrived with */
+			uint8_t *buf = malloc((size_t)p->l2_len + p->raw.len);
+			if (buf) {
+				memcpy(buf, p->l2, p->l2_len);
+				memcpy(buf + p->l2_len, p->raw.p, p->raw.len);
+				put_b64(jb, "packet", buf, p->l2_len + p->raw.len);
+				free(buf);
+			}
+		} else {
+			put_b64(jb, "packet", p->raw.p, p->raw.len);
+		}
 		jb_open(jb, "packet_info");
-		jb_u64(jb, "linktype", (uint64_t)p->linktype);
+		jb_u64(jb, "linktype", (uint64_t)(p->l2_len ? p->l2_linktype : p->linktype));
 		jb_close(jb);
 	}
 	jb_close(jb);
