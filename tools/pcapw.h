@@ -419,6 +419,7 @@ struct pcapw_tcp_conn {
 	uint64_t now;	   /* timestamp of the next packet; may be moved forward */
 	uint32_t nxt[2];   /* next sequence number each side sends */
 	uint32_t tsval[2]; /* last timestamp value each side sent (base + ms since start) */
+	bool bad_csum_next; /* the next segment gets a wrong TCP checksum (then cleared) */
 	int err;
 };
 

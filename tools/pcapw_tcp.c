@@ -70,9 +70,11 @@ int pcapw_tcp_segment(struct pcapw_tcp_conn *c, enum pcapw_dir dir, uint8_t flag
 	    .ack = (flags & PCAPW_TH_ACK) ? ack : 0,
 	    .flags = flags,
 	    .win = window(c, flags),
+	    .bad_csum = c->bad_csum_next,
 	};
 	int r;
 
+	c->bad_csum_next = false;
 	if (c->err)
 		return c->err;
 	if (dir != PCAPW_C2S && dir != PCAPW_S2C)

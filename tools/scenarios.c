@@ -31,6 +31,8 @@ static const struct scenario table[] = {
     {"tcp-rst", "a session ended by the client's RST", scenarios_tcp_rst},
     {"tcp-split", "request and response cut inside markers, response out of order",
      scenarios_tcp_split},
+    {"tcp-badsum", "a segment with a wrong TCP checksum, retransmitted right with other bytes",
+     scenarios_tcp_badsum},
     {"tcp-v6", "a clean HTTP-like session over IPv6", scenarios_tcp_v6},
     {"frag-v4",
      "IPv4 fragments of 3000-byte UDP datagrams: in order, reordered, overlap, dup, "

@@ -32,6 +32,7 @@ int scenarios_office(const char *out_path);
 int scenarios_tcp_basic(const char *out_path);
 int scenarios_tcp_retrans(const char *out_path);
 int scenarios_tcp_split(const char *out_path);
+int scenarios_tcp_badsum(const char *out_path);
 int scenarios_tcp_ooo(const char *out_path);
 int scenarios_tcp_overlap(const char *out_path);
 int scenarios_tcp_gap(const char *out_path);

@@ -499,3 +499,34 @@ int scenarios_tcp_split(const char *out_path)
 	pcapw_tcp_close(&c, PCAPW_S2C);
 	return finish(&w, &c);
 }
+
+static const char badsum_bad[] = "GET /b HTTP/1.1\r\nX-Tag: corrupted\r\n\r\n";
+static const char badsum_good[] = "GET /b HTTP/1.1\r\nX-Tag: original!\r\n\r\n";
+
+/*
+ * tcp-badsum: a segment with a wrong TCP checksum, then its retransmission with a right
+ * one and other bytes. 10.0.0.1:49152 -> 10.0.0.2:80, 9 packets:
+ *   1-3  handshake
+ *   4    request (37 bytes) "... X-Tag: corrupted ...", TCP checksum wrong
+ *   5    the same sequence range, "... X-Tag: original! ...", checksum right
+ *   6    server ACK; 7-9 client FIN, server FIN-ACK, client ACK
+ * With checksum validation (-k all) the stream holds "original!"; without (-k none, or
+ * auto on a capture this small) the first copy wins: "corrupted".
+ */
+int scenarios_tcp_badsum(const char *out_path)
+{
+	struct pcapw_tcp_cfg cfg = cfg_linux(SCEN_T0, SCEN_MS);
+	struct pcapw_tcp_conn c;
+	struct pcapw w;
+	int r = open_v4(&w, &c, out_path, &cfg, 0);
+
+	if (r < 0)
+		return r;
+	pcapw_tcp_handshake(&c);
+	c.bad_csum_next = true;
+	pcapw_tcp_send_at(&c, PCAPW_C2S, 0, badsum_bad, sizeof(badsum_bad) - 1);
+	pcapw_tcp_send_at(&c, PCAPW_C2S, 0, badsum_good, sizeof(badsum_good) - 1);
+	pcapw_tcp_ack(&c, PCAPW_S2C);
+	pcapw_tcp_close(&c, PCAPW_C2S);
+	return finish(&w, &c);
+}

@@ -45,6 +45,10 @@ void decode_ip_datagram(struct decode_ctx *dc, struct packet *p);
  */
 uint32_t decode_shard_hash(int linktype, const uint8_t *data, uint32_t len);
 
+/* The TCP/UDP/ICMPv6 checksum of a decoded packet: 0 valid (or not
+ * checkable: truncated, not those protocols), -1 wrong. Reads through rd. */
+int l4_checksum_check(const struct packet *p);
+
 /* True when the link type is one decode_packet() understands. */
 bool decode_linktype_supported(int linktype);
 

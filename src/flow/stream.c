@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 
@@ -394,11 +395,39 @@ static bool track_open(struct stream_ctx *sc, struct flow *f, struct packet *p)
 	}
 }
 
+/* Validation per -k: all always; none never; auto samples the first 1000
+ * segments without rejecting any, then validates only if at most 10% were
+ * wrong (more means checksum offloading on the capturing host). */
+static bool checksum_rejects(struct stream_ctx *sc, const struct packet *p)
+{
+	int mode = sc->cfg->checksum_mode;
+	if (mode == CSUM_NONE || (mode == CSUM_AUTO && sc->csum_auto_off))
+		return false;
+	CNT_INC(sc->cnt, TCP_CHECKSUM_CHECKED);
+	bool bad = l4_checksum_check(p) < 0;
+	if (bad)
+		CNT_INC(sc->cnt, TCP_INVALID_CHECKSUM);
+	if (mode == CSUM_AUTO && sc->csum_seen < 1000) {
+		sc->csum_bad += bad;
+		if (++sc->csum_seen == 1000 && sc->csum_bad * 10 > sc->csum_seen) {
+			sc->csum_auto_off = true;
+			log_warn("%u of the first 1000 TCP segments have wrong checksums (offloading?): "
+				 "checksum validation is off (-k all forces it)",
+				 sc->csum_bad);
+		}
+		return false;
+	}
+	return bad;
+}
+
 void stream_handle(struct stream_ctx *sc, struct flow *f, struct packet *p)
 {
 	struct tcp_session *ss = &f->tcp;
 	int d = p->dir;
 	uint8_t fl = p->tcp_flags;
+
+	if (checksum_rejects(sc, p))
+		return;
 
 	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
 		CNT_INC(sc->cnt, TCP_SYN);

@@ -95,12 +95,16 @@ struct stream_ctx {
 	struct stream_sink sink;
 	uint64_t memcap; /* bytes of buffered segments allowed for this worker */
 	uint64_t memuse;
+	/* checksum validation (-k): auto's sample of the first 1000 segments */
+	bool csum_auto_off;
+	uint32_t csum_seen, csum_bad;
 };
 
 void stream_ctx_init(struct stream_ctx *sc, const struct config *cfg, struct counters *cnt,
 		     uint64_t memcap);
 
-/* Track one TCP packet of flow f (p->dir set). */
+/* Track one TCP packet of flow f (p->dir set). With checksum validation on,
+ * a segment with a wrong checksum is not tracked (counted), as in Suricata. */
 void stream_handle(struct stream_ctx *sc, struct flow *f, struct packet *p);
 
 /* Flow end: deliver what is buffered (with gaps) and free it. */
