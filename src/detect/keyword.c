@@ -167,6 +167,16 @@ int kw_setup_ucmp(struct rule_ctx *rc, const char *v, uint64_t max, uint16_t kw)
 	return rule_ctx_add_pkt_sm(rc, kw, c);
 }
 
+int kw_parse_neg_num(struct rule_ctx *rc, const char *v, int64_t max, uint32_t *out, bool *neg)
+{
+	int64_t n;
+	*neg = *v == '!';
+	if (kw_parse_int(*neg ? v + 1 : v, 0, max, &n) < 0)
+		return kw_fail(rc, KW_ERR, "expected [!]N from 0 to %lld, got '%s'", (long long)max, v);
+	*out = (uint32_t)n;
+	return KW_OK;
+}
+
 int kw_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	char *end;

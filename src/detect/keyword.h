@@ -106,6 +106,9 @@ int kw_setup_ucmp(struct rule_ctx *rc, const char *v, uint64_t max, uint16_t kw)
  * want, when the form allows such a quick test (kw_tcp.c). */
 bool flags_required(const void *ctx, uint8_t *mask, uint8_t *want);
 
+/* "[!]N" with N from 0 to max (decimal or 0x hex). KW_OK, or KW_ERR with a message. */
+int kw_parse_neg_num(struct rule_ctx *rc, const char *v, int64_t max, uint32_t *out, bool *neg);
+
 /* Helpers for values. */
 int kw_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Split at top-level commas (outside quotes) into at most n trimmed parts

@@ -122,67 +122,75 @@ static int add(struct rule_ctx *rc, uint16_t kw, void *c, bool relative)
 	return KW_OK;
 }
 
+/* The two leading values all but byte_math share: byte count and offset (a
+ * number, or a variable when `var_ok`). */
+static int lead(struct rule_ctx *rc, struct byte_common *b, char **p, bool var_ok)
+{
+	int64_t x;
+	if (kw_parse_int(p[0], 0, 20, &x) < 0)
+		return kw_fail(rc, KW_ERR, "invalid byte count '%s'", p[0]);
+	b->nbytes = (uint8_t)x;
+	b->offset_var = CT_VAR_NONE;
+	if (var_ok) {
+		int rcode = num_or_var(rc, p[1], -65535, 65535, &x, &b->offset_var);
+		if (rcode)
+			return rcode;
+	} else if (kw_parse_int(p[1], -65535, 65535, &x) < 0) {
+		return kw_fail(rc, KW_ERR, "invalid offset '%s'", p[1]);
+	}
+	b->offset = (int32_t)x;
+	return KW_OK;
+}
+
+/* Register a setup's result, or free it on failure. */
+static int finish(struct rule_ctx *rc, uint16_t kw, void *c, struct byte_common *b, int rcode)
+{
+	if (rcode == KW_OK)
+		rcode = check_nbytes(rc, b);
+	if (rcode != KW_OK) {
+		free(c);
+		return rcode;
+	}
+	return add(rc, kw, c, b->relative);
+}
+
 static int setup_byte_test(struct rule_ctx *rc, const char *v)
 {
-	char buf[512], *p[12];
+	static const struct {
+		const char *s;
+		uint8_t op;
+	} ops[] = {{"<", BOP_LT}, {">", BOP_GT}, {"=", BOP_EQ}, {"<=", BOP_LE},
+		   {">=", BOP_GE}, {"&", BOP_AND}, {"^", BOP_XOR}, {"", BOP_EQ}};
+	char buf[512], *p[12], *lp[2];
 	int n = kw_split(v, buf, sizeof(buf), p, 12);
 	if (n < 4)
 		return kw_fail(rc, KW_ERR, "expected bytes,[!]op,value,offset[,options]");
 	struct byte_test_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	int64_t x;
-	int rcode;
-	if (kw_parse_int(p[0], 0, 20, &x) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "invalid byte count '%s'", p[0]);
-	}
-	c->b.nbytes = (uint8_t)x;
+	lp[0] = p[0];
+	lp[1] = p[3];
+	int rcode = lead(rc, &c->b, lp, true);
 	char *op = p[1];
 	if (*op == '!') {
 		c->negated = true;
 		op = kw_trim(op + 1);
 	}
-	static const struct {
-		const char *s;
-		uint8_t op;
-	} ops[] = {{"<", BOP_LT}, {">", BOP_GT}, {"=", BOP_EQ}, {"<=", BOP_LE},
-		   {">=", BOP_GE}, {"&", BOP_AND}, {"^", BOP_XOR}, {"", BOP_EQ}};
 	int found = -1;
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!strcmp(op, ops[i].s))
 			found = ops[i].op;
-	if (found < 0 || (!*op && !c->negated)) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "unknown operator '%s'", p[1]);
-	}
+	if (!rcode && (found < 0 || (!*op && !c->negated)))
+		rcode = kw_fail(rc, KW_ERR, "unknown operator '%s'", p[1]);
 	c->op = (uint8_t)found;
-	int64_t val;
-	if ((rcode = num_or_var(rc, p[2], 0, INT64_MAX, &val, &c->value_var)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
+	int64_t val = 0;
+	if (!rcode)
+		rcode = num_or_var(rc, p[2], 0, INT64_MAX, &val, &c->value_var);
 	c->value = (uint64_t)val;
-	if ((rcode = num_or_var(rc, p[3], -65535, 65535, &x, &c->b.offset_var)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	c->b.offset = (int32_t)x;
-	for (int i = 4; i < n; i++) {
-		if (!common_opt(rc, &c->b, p[i], &rcode)) {
-			free(c);
-			return kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
-		}
-		if (rcode) {
-			free(c);
-			return rcode;
-		}
-	}
-	if ((rcode = check_nbytes(rc, &c->b)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	return add(rc, KW_byte_test, c, c->b.relative);
+	for (int i = 4; i < n && !rcode; i++)
+		if (!common_opt(rc, &c->b, p[i], &rcode))
+			rcode = kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
+	return finish(rc, KW_byte_test, c, &c->b, rcode);
 }
 
 static int setup_byte_jump(struct rule_ctx *rc, const char *v)
@@ -194,51 +202,29 @@ static int setup_byte_jump(struct rule_ctx *rc, const char *v)
 	struct byte_jump_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	int64_t x;
-	int rcode;
 	c->multiplier = 1;
-	if (kw_parse_int(p[0], 1, 20, &x) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "invalid byte count '%s'", p[0]);
-	}
-	c->b.nbytes = (uint8_t)x;
-	if ((rcode = num_or_var(rc, p[1], -65535, 65535, &x, &c->b.offset_var)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	c->b.offset = (int32_t)x;
-	for (int i = 2; i < n; i++) {
-		if (common_opt(rc, &c->b, p[i], &rcode)) {
-			if (rcode) {
-				free(c);
-				return rcode;
-			}
-		} else if (!strcmp(p[i], "align")) {
+	int rcode = lead(rc, &c->b, p, true);
+	int64_t x;
+	for (int i = 2; i < n && !rcode; i++) {
+		if (common_opt(rc, &c->b, p[i], &rcode))
+			continue;
+		if (!strcmp(p[i], "align"))
 			c->align = true;
-		} else if (!strcmp(p[i], "from_beginning")) {
+		else if (!strcmp(p[i], "from_beginning"))
 			c->from_beginning = true;
-		} else if (!strcmp(p[i], "from_end")) {
+		else if (!strcmp(p[i], "from_end"))
 			c->from_end = true;
-		} else if (!strncmp(p[i], "multiplier ", 11) &&
-			   kw_parse_int(p[i] + 11, 1, 65535, &x) == 0) {
+		else if (!strncmp(p[i], "multiplier ", 11) && kw_parse_int(p[i] + 11, 1, 65535, &x) == 0)
 			c->multiplier = (uint32_t)x;
-		} else if (!strncmp(p[i], "post_offset ", 12) &&
-			   kw_parse_int(p[i] + 12, -65535, 65535, &x) == 0) {
+		else if (!strncmp(p[i], "post_offset ", 12) &&
+			 kw_parse_int(p[i] + 12, -65535, 65535, &x) == 0)
 			c->post_offset = (int32_t)x;
-		} else {
-			free(c);
-			return kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
-		}
+		else
+			rcode = kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
 	}
-	if ((rcode = check_nbytes(rc, &c->b)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	if (c->from_beginning && c->from_end) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "from_beginning and from_end together");
-	}
-	return add(rc, KW_byte_jump, c, c->b.relative);
+	if (!rcode && c->from_beginning && c->from_end)
+		rcode = kw_fail(rc, KW_ERR, "from_beginning and from_end together");
+	return finish(rc, KW_byte_jump, c, &c->b, rcode);
 }
 
 static int setup_byte_extract(struct rule_ctx *rc, const char *v)
@@ -250,42 +236,25 @@ static int setup_byte_extract(struct rule_ctx *rc, const char *v)
 	struct byte_extract_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	int64_t x;
-	int rcode;
 	c->multiplier = 1;
-	if (kw_parse_int(p[0], 1, 20, &x) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "invalid byte count '%s'", p[0]);
-	}
-	c->b.nbytes = (uint8_t)x;
-	c->b.offset_var = CT_VAR_NONE;
-	if (kw_parse_int(p[1], -65535, 65535, &x) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "invalid offset '%s'", p[1]);
-	}
-	c->b.offset = (int32_t)x;
-	for (int i = 3; i < n; i++) {
-		if (common_opt(rc, &c->b, p[i], &rcode)) {
-			if (rcode) {
-				free(c);
-				return rcode;
-			}
-		} else if (!strncmp(p[i], "multiplier ", 11) &&
-			   kw_parse_int(p[i] + 11, 1, 65535, &x) == 0) {
+	int rcode = lead(rc, &c->b, p, false);
+	int64_t x;
+	for (int i = 3; i < n && !rcode; i++) {
+		if (common_opt(rc, &c->b, p[i], &rcode))
+			continue;
+		if (!strncmp(p[i], "multiplier ", 11) && kw_parse_int(p[i] + 11, 1, 65535, &x) == 0)
 			c->multiplier = (uint32_t)x;
-		} else if (!strncmp(p[i], "align ", 6) && kw_parse_int(p[i] + 6, 2, 4, &x) == 0 &&
-			   x != 3) {
+		else if (!strncmp(p[i], "align ", 6) && kw_parse_int(p[i] + 6, 2, 4, &x) == 0 && x != 3)
 			c->align = (uint8_t)x;
-		} else {
-			free(c);
-			return kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
-		}
+		else
+			rcode = kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
 	}
-	if ((rcode = check_nbytes(rc, &c->b)) != KW_OK || (rcode = new_var(rc, p[2], &c->var)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	return add(rc, KW_byte_extract, c, c->b.relative);
+	/* the variable last: nothing to undo when the checks above fail */
+	if (!rcode)
+		rcode = check_nbytes(rc, &c->b);
+	if (!rcode)
+		rcode = new_var(rc, p[2], &c->var);
+	return finish(rc, KW_byte_extract, c, &c->b, rcode);
 }
 
 static int setup_byte_math(struct rule_ctx *rc, const char *v)
@@ -351,11 +320,10 @@ static int setup_byte_math(struct rule_ctx *rc, const char *v)
 		free(c);
 		return kw_fail(rc, KW_ERR, "division by zero");
 	}
-	if ((rcode = check_nbytes(rc, &c->b)) != KW_OK || (rcode = new_var(rc, result, &c->var)) != KW_OK) {
-		free(c);
-		return rcode;
-	}
-	return add(rc, KW_byte_math, c, c->b.relative);
+	rcode = check_nbytes(rc, &c->b);
+	if (!rcode)
+		rcode = new_var(rc, result, &c->var);
+	return finish(rc, KW_byte_math, c, &c->b, rcode);
 bad:
 	free(c);
 	return kw_fail(rc, KW_ERR, "expected bytes N,offset N,oper OP,rvalue N,result NAME[,options]");

@@ -70,19 +70,15 @@ static bool match_icmp_seq(const struct det_pkt *d, const void *ctx)
 
 static int setup_field(struct rule_ctx *rc, const char *v, uint16_t kw)
 {
+	uint32_t n;
+	bool neg;
+	if (kw_parse_neg_num(rc, v, 65535, &n, &neg))
+		return KW_ERR;
 	struct icmp_field_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	if (*v == '!') {
-		c->negated = true;
-		v++;
-	}
-	int64_t n;
-	if (kw_parse_int(v, 0, 65535, &n) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "expected [!]N from 0 to 65535, got '%s'", v);
-	}
 	c->v = (uint16_t)n;
+	c->negated = neg;
 	return rule_ctx_add_pkt_sm(rc, kw, c);
 }
 

@@ -47,19 +47,15 @@ static bool match_tos(const struct det_pkt *d, const void *ctx)
 
 static int setup_tos(struct rule_ctx *rc, const char *v)
 {
+	uint32_t n;
+	bool neg;
+	if (kw_parse_neg_num(rc, v, 255, &n, &neg))
+		return KW_ERR;
 	struct tos_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	if (*v == '!') {
-		c->negated = true;
-		v++;
-	}
-	int64_t n;
-	if (kw_parse_int(v, 0, 255, &n) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "expected [!]N (0-255, decimal or 0x hex), got '%s'", v);
-	}
 	c->tos = (uint8_t)n;
+	c->negated = neg;
 	return rule_ctx_add_pkt_sm(rc, KW_tos, c);
 }
 

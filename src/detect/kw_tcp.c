@@ -89,19 +89,15 @@ struct u32eq_ctx {
 
 static int setup_u32eq(struct rule_ctx *rc, const char *v, uint16_t kw, int64_t max)
 {
+	uint32_t n;
+	bool neg;
+	if (kw_parse_neg_num(rc, v, max, &n, &neg))
+		return KW_ERR;
 	struct u32eq_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
-	if (*v == '!') {
-		c->negated = true;
-		v++;
-	}
-	int64_t n;
-	if (kw_parse_int(v, 0, max, &n) < 0) {
-		free(c);
-		return kw_fail(rc, KW_ERR, "expected [!]N from 0 to %lld, got '%s'", (long long)max, v);
-	}
-	c->v = (uint32_t)n;
+	c->v = n;
+	c->negated = neg;
 	return rule_ctx_add_pkt_sm(rc, kw, c);
 }
 
