@@ -68,6 +68,7 @@ static const struct ckey keys[] = {
 	{"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20", "per-rule load messages printed before summarising"},
 	{"profiling.rules.enabled", T_BOOL, O(profile_rules), "false", "profile rules (--profile-rules): checks, matches, time"},
 	{"profiling.rules.limit", T_U32, O(profile_top), "10", "rules and databases listed in the profile summary"},
+	{"detect.prefilter", T_BOOL, O(detect_prefilter), "true", "false: no prefilter, port groups or address index: every rule is checked (slow; to test them)"},
 	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
 };
 

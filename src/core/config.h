@@ -71,6 +71,7 @@ struct config {
 	bool eve_alert_packet;
 	bool passive; /* drop/reject act as alert (the only mode for now) */
 	bool profile_rules;
+	bool detect_prefilter; /* false: check rules without prefilter or indexes (testing) */
 	uint32_t profile_top;
 	struct config_var vars[CONFIG_MAX_VARS];
 	uint32_t n_vars;

@@ -54,6 +54,7 @@ struct detect_engine {
 	struct ruleset *rs;
 	struct group g[GRP_MAX];
 	uint64_t load_ns; /* parse + build */
+	bool brute;       /* detect.prefilter=false */
 	const struct pf_db **dbs; /* every prefilter database, by pf_db.id */
 	uint32_t n_dbs;
 	bool profile;
@@ -222,6 +223,7 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 	}
 	de->rs = rs;
 	de->profile = cfg->profile_rules;
+	de->brute = !cfg->detect_prefilter;
 	uint64_t t0 = profile_now();
 	de->thr = threshold_table_new(cfg);
 	if (!de->thr)
@@ -283,7 +285,11 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 			if (register_dbs(de, &gr->pf[k], nm) < 0)
 				goto fail;
 		}
-		gr->ipx = ip_index_build(gr->iponly, gr->n_iponly, &gr->iponly_rest, &gr->n_iponly_rest);
+		gr->ipx = ip_index_build(gr->iponly, de->brute ? 0 : gr->n_iponly, &gr->iponly_rest,
+					 &gr->n_iponly_rest);
+		for (uint32_t i = 0; de->brute && i < gr->n_iponly; i++)
+			if (push(&gr->iponly_rest, &gr->n_iponly_rest, gr->iponly[i]) < 0)
+				goto fail;
 		if (!gr->ipx)
 			goto fail;
 		gr->al_mask = calloc(gr->n_always + 1, 1);
@@ -597,6 +603,28 @@ static bool wants(const struct rule *r, int mode)
 	}
 }
 
+/* detect.prefilter=false: what the prefilter does, by brute force over every
+ * payload rule of the group (no port groups, no Vectorscan), to test them:
+ * a rule is a candidate when its prefilter literal occurs ending past the
+ * stream tail. */
+static void brute_rules(struct detect_thread *dt, const struct group *g, const struct packet *p,
+			struct flow *f, const struct view *v, const uint8_t *data, uint32_t len,
+			int mode)
+{
+	for (uint32_t i = 0; i < g->n_payload; i++) {
+		const struct rule *r = g->payload[i];
+		if (!wants(r, mode))
+			continue;
+		const uint8_t *lit;
+		uint32_t n;
+		prefilter_literal(r->fp, &lit, &n);
+		uint32_t from = dt->min_end >= n ? (uint32_t)dt->min_end - n + 1 : 0;
+		if (from >= len || !inspect_find(data + from, len - from, lit, n, r->fp->flags & CT_NOCASE))
+			continue;
+		check_rule(dt, r, p, f, v, data, len, mode == FOR_STREAM);
+	}
+}
+
 /* Run the payload rules of group g over data: scan the databases for the
  * data's ports, then check each candidate in rule order. */
 static void payload_rules(struct detect_thread *dt, const struct group *g, const struct packet *p,
@@ -607,6 +635,10 @@ static void payload_rules(struct detect_thread *dt, const struct group *g, const
 	const struct pf_db *dbs[6];
 	if (len == 0)
 		return;
+	if (dt->de->brute) {
+		brute_rules(dt, g, p, f, v, data, len, mode);
+		return;
+	}
 	int n = 0;
 	if (mode != FOR_TRACKED_PACKET)
 		n += prefilter_select(&g->pf[0], v->sp, v->dp, dbs + n);

@@ -49,7 +49,9 @@ static int compile(struct pf_db *d)
 		prefilter_literal(c, &p, &n);
 		pats[i] = (const char *)p;
 		lens[i] = n;
-		flags[i] = HS_FLAG_SINGLEMATCH | (c->flags & CT_NOCASE ? HS_FLAG_CASELESS : 0);
+		/* every occurrence: with the stream tail, the first one may lie in data
+		 * inspected before (the bitmap keeps one candidate per rule) */
+		flags[i] = c->flags & CT_NOCASE ? HS_FLAG_CASELESS : 0;
 		ids[i] = i;
 	}
 	hs_compile_error_t *err = NULL;
