@@ -21,6 +21,7 @@
 #include "detect/keyword.h"
 #include "detect/kw_pcre.h"
 #include "detect/threshold.h"
+#include "detect/thresholdcfg.h"
 #include "flow/flow.h"
 
 enum { GRP_TCP, GRP_UDP, GRP_ICMP, GRP_OTHER, GRP_MAX };
@@ -61,6 +62,9 @@ struct detect_engine {
 	uint32_t max_captures;
 	uint64_t db_bytes;
 	struct threshold_table *thr;
+	struct threshold_config *tcfg;     /* threshold-file, or NULL */
+	const struct threshold_ctx **thr_over; /* per rule id: the file's threshold */
+	uint8_t *suppress;                  /* per rule id: the file suppresses some alerts */
 };
 
 struct detect_thread {
@@ -228,6 +232,17 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 	de->thr = threshold_table_new(cfg);
 	if (!de->thr)
 		goto fail;
+	if (cfg->threshold_file[0]) {
+		de->tcfg = threshold_config_load(cfg->threshold_file, rs);
+		de->thr_over = calloc(rs->n_rules + 1, sizeof(*de->thr_over));
+		de->suppress = calloc(rs->n_rules + 1, 1);
+		if (!de->tcfg || !de->thr_over || !de->suppress)
+			goto fail;
+		for (uint32_t i = 0; i < rs->n_rules; i++) {
+			de->thr_over[i] = threshold_config_for(de->tcfg, rs->rules[i]);
+			de->suppress[i] = threshold_config_has_suppress(de->tcfg, rs->rules[i]);
+		}
+	}
 	for (uint32_t i = 0; i < rs->n_rules; i++) {
 		const struct rule *r = rs->rules[i];
 		for (int b = 0; b < r->n_bufs; b++)
@@ -333,6 +348,9 @@ void detect_engine_free(struct detect_engine *de)
 		prefilter_free(&de->g[g].pf[1]);
 	}
 	threshold_table_free(de->thr);
+	threshold_config_free(de->tcfg);
+	free(de->thr_over);
+	free(de->suppress);
 	free(de->dbs);
 	ruleset_free(de->rs);
 	free(de);
@@ -485,10 +503,18 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 			return; /* one alert per rule per packet */
 	/* post-match actions run whether or not the rule alerts */
 	bool suppressed = false;
+	const struct detect_engine *de = dt->de;
+	const struct threshold_ctx *over = de->thr_over ? de->thr_over[r->id] : NULL;
+	if (over && !threshold_check(de->thr, r, over, p, f, dt->cnt))
+		suppressed = true;
+	if (de->suppress && de->suppress[r->id] && threshold_config_suppressed(de->tcfg, r, p))
+		suppressed = true;
 	for (uint16_t i = 0; i < r->post.n; i++) {
 		const struct sm *sm = &r->post.v[i];
+		if (sm->kw == KW_threshold && over)
+			continue; /* the threshold file's setting replaces the rule's */
 		if (sm->kw == KW_threshold || sm->kw == KW_detection_filter) {
-			if (!threshold_check(dt->de->thr, r, sm->ctx, p, f, dt->cnt))
+			if (!threshold_check(de->thr, r, sm->ctx, p, f, dt->cnt))
 				suppressed = true;
 		} else if (f && flowvars_apply(f, sm) < 0) {
 			CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);

@@ -1,16 +1,19 @@
 /*
  * fuzz_rules — the rule parser and loader on arbitrary text: each line (with
- * no continuations) is parsed as a rule into one ruleset. Every
+ * no continuations) is parsed as a rule into one ruleset, and the whole input
+ * is also read as a threshold.config. Every
  * keyword's setup, the address/port set algebra, variables, transforms and
  * PCRE compilation are reachable.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/config.h"
 #include "core/log.h"
 #include "detect/ruleset.h"
+#include "detect/thresholdcfg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			ruleset_add_rule(rs, l, "fuzz", ++line);
 		free(text);
+	}
+	FILE *f = fmemopen((void *)data, size, "r");
+	if (f) {
+		threshold_config_free(threshold_config_read(f, "fuzz", rs));
+		fclose(f);
 	}
 	ruleset_free(rs);
 	return 0;

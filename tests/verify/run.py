@@ -429,11 +429,15 @@ def suricata_yaml_sets(path, notes):
     return sets
 
 
-def mamori_args(args, notes):
-    """Keep the --set and -k options of a test's `args`; drop (and note) the rest."""
+def mamori_args(args, notes, test_dir=None):
+    """Keep the --set and -k options of a test's `args` (${TEST_DIR} expanded, as
+    the verify suite does); drop (and note) the rest."""
     tokens = []
     for entry in _as_list(args or []):
-        tokens += shlex.split(str(entry))
+        text = str(entry)
+        if test_dir:
+            text = text.replace("${TEST_DIR}", test_dir)
+        tokens += shlex.split(text)
     kept, dropped, i = [], [], 0
     while i < len(tokens):
         tok = tokens[i]
@@ -570,7 +574,7 @@ def execute(test_dir, ctx, tmp, result):
     argv = [ctx.mamori, "read", "-o", outdir]
     if rules and "rules" in ctx.features:
         argv += ["-S", rules]
-    argv += yaml_sets + mamori_args(config.get("args"), notes) + [pcap]
+    argv += yaml_sets + mamori_args(config.get("args"), notes, test_dir) + [pcap]
     notes.append("ran: " + " ".join(shlex.quote(a) for a in argv))
 
     proc = run_cmd(argv, env, MAMORI_TIMEOUT)
