@@ -266,27 +266,39 @@ static void usage_rules(FILE *out)
 		"has an error; 2 usage error or a file could not be read.\n");
 }
 
-/* Use the classification.config beside the first rules file, unless one is
- * configured. */
-static void classification_beside(struct ruleset *rs, const struct config *cfg, const char *rules)
+/* Use the classification.config and reference.config beside the first rules
+ * file (or in the rules folder), unless configured. */
+static void config_files_beside(struct ruleset *rs, const struct config *cfg, const char *rules,
+				const char *name)
 {
-	if (cfg->classification_file[0] || !strcmp(rules, "-"))
+	if (!strcmp(rules, "-"))
+		return;
+	if (!strcmp(name, "classification.config") ? cfg->classification_file[0]
+						   : cfg->reference_file[0])
 		return;
 	char path[4096];
 	struct stat st;
 	if (stat(rules, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(path, sizeof(path), "%s/classification.config", rules);
+		snprintf(path, sizeof(path), "%s/%s", rules, name);
 	} else {
 		const char *slash = strrchr(rules, '/');
 		int n = slash ? (int)(slash - rules) : 0;
-		snprintf(path, sizeof(path), "%.*s%sclassification.config", n, rules, slash ? "/" : "");
+		snprintf(path, sizeof(path), "%.*s%s%s", n, rules, slash ? "/" : "", name);
 	}
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
 	fclose(f);
-	if (ruleset_load_classification(rs, path) == 0)
-		log_debug("classification types from %s", path);
+	int rc = !strcmp(name, "classification.config") ? ruleset_load_classification(rs, path)
+							 : ruleset_load_references(rs, path);
+	if (rc == 0)
+		log_debug("%s from %s", name, path);
+}
+
+static void classification_beside(struct ruleset *rs, const struct config *cfg, const char *rules)
+{
+	config_files_beside(rs, cfg, rules, "classification.config");
+	config_files_beside(rs, cfg, rules, "reference.config");
 }
 
 static long peak_rss_kib(void)

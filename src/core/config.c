@@ -64,6 +64,7 @@ static const struct ckey keys[] = {
 	{"outputs.eve.alert.payload-printable", T_BOOL, O(eve_alert_payload_printable), "false", "add the payload as printable text"},
 	{"outputs.eve.alert.packet", T_BOOL, O(eve_alert_packet), "false", "add the packet (base64) to alerts"},
 	{"pcap-file.checksum-checks", T_CSUM, O(checksum_mode), "auto", "auto|yes|no: validate checksums (-k auto|all|none)"},
+	{"reference-config-file", T_STR, O(reference_file), "", "reference.config; empty = the one beside the rules, else built in"},
 	{"threshold-file", T_STR, O(threshold_file), "", "threshold.config: thresholds and suppressions by gen_id/sig_id"},
 	{"classification-file", T_STR, O(classification_file), "", "classification.config; empty = the one beside the rules, else built in"},
 	{"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20", "per-rule load messages printed before summarising"},

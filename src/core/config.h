@@ -65,6 +65,7 @@ struct config {
 	/* detection */
 	char classification_file[256];
 	char threshold_file[256];
+	char reference_file[256];
 	uint32_t detect_max_rule_messages; /* per-rule load messages printed, then summarised */
 	bool eve_alert;
 	bool eve_alert_payload;

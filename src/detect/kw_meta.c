@@ -80,9 +80,14 @@ static int setup_reference(struct rule_ctx *rc, const char *v)
 		free(val);
 		return kw_fail(rc, KW_ERR, "out of memory");
 	}
-	nr[r->n_refs].system = kw_trim(sys) == sys ? sys : memmove(sys, kw_trim(sys), strlen(kw_trim(sys)) + 1);
+	char *t = kw_trim(sys);
+	memmove(sys, t, strlen(t) + 1);
+	nr[r->n_refs].system = sys;
 	nr[r->n_refs].value = val;
 	r->n_refs++;
+	/* Suricata rejects unknown systems; mamori keeps the rule and counts them */
+	if (!ruleset_refsys_known(rc->rs, sys))
+		rc->rs->n_unknown_refs++;
 	return KW_OK;
 }
 

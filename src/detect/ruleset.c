@@ -3,11 +3,13 @@
  */
 #include "detect/ruleset.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -26,6 +28,14 @@ static const struct {
 #define CLASSTYPE(n, d, p) {n, d, p},
 #include "detect/classtypes.def"
 #undef CLASSTYPE
+};
+
+static const struct {
+	const char *name, *url;
+} builtin_refs[] = {
+#define REFSYS(n, u) {n, u},
+#include "detect/refsystems.def"
+#undef REFSYS
 };
 
 static uint64_t now_ns(void)
@@ -54,6 +64,81 @@ int name_table_intern(struct name_table *t, const char *name)
 	if (!t->names[t->n])
 		return -1;
 	return (int)t->n++;
+}
+
+/* Add or replace a reference system; the name is kept in lower case. */
+static int refsys_set(struct ruleset *rs, const char *name, const char *url)
+{
+	char low[64];
+	size_t n = strlen(name);
+	if (n == 0 || n >= sizeof(low))
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	uint32_t before = rs->refsys.n;
+	int id = name_table_intern(&rs->refsys, low);
+	if (id < 0)
+		return -1;
+	if (rs->refsys.n != before) {
+		char **nu = realloc(rs->refurl, rs->refsys.n * sizeof(*nu));
+		if (!nu)
+			return -1;
+		rs->refurl = nu;
+		nu[id] = NULL;
+	}
+	char *u = strdup(url);
+	if (!u)
+		return -1;
+	free(rs->refurl[id]);
+	rs->refurl[id] = u;
+	return 0;
+}
+
+bool ruleset_refsys_known(const struct ruleset *rs, const char *name)
+{
+	for (uint32_t i = 0; i < rs->refsys.n; i++)
+		if (!strcasecmp(rs->refsys.names[i], name))
+			return true;
+	return false;
+}
+
+int ruleset_load_references(struct ruleset *rs, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		log_error("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = 0;
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		char *s = kw_trim(line);
+		const char *pfx = "config reference:";
+		if (!*s || *s == '#')
+			continue;
+		if (strncmp(s, pfx, strlen(pfx))) {
+			log_warn("%s:%u: not a reference line (ignored)", path, lineno);
+			continue;
+		}
+		char *name = kw_trim(s + strlen(pfx));
+		char *sp = strpbrk(name, " \t");
+		if (!sp) {
+			log_error("%s:%u: expected 'config reference: system URL'", path, lineno);
+			rc = -1;
+			continue;
+		}
+		*sp = '\0';
+		if (refsys_set(rs, name, kw_trim(sp + 1)) < 0) {
+			log_error("%s:%u: invalid or too many reference systems", path, lineno);
+			rc = -1;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }
 
 static void name_table_free(struct name_table *t)
@@ -116,6 +201,16 @@ struct ruleset *ruleset_new(const struct config *cfg)
 			return NULL;
 		}
 	}
+	for (size_t i = 0; i < sizeof(builtin_refs) / sizeof(builtin_refs[0]); i++) {
+		if (refsys_set(rs, builtin_refs[i].name, builtin_refs[i].url) < 0) {
+			ruleset_free(rs);
+			return NULL;
+		}
+	}
+	if (cfg->reference_file[0] && ruleset_load_references(rs, cfg->reference_file) < 0) {
+		ruleset_free(rs);
+		return NULL;
+	}
 	if (cfg->classification_file[0] &&
 	    ruleset_load_classification(rs, cfg->classification_file) < 0) {
 		ruleset_free(rs);
@@ -145,6 +240,10 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->classes);
 	name_table_free(&rs->flowbits);
 	name_table_free(&rs->flowints);
+	for (uint32_t i = 0; rs->refurl && i < rs->refsys.n; i++)
+		free(rs->refurl[i]);
+	free(rs->refurl);
+	name_table_free(&rs->refsys);
 	for (uint32_t i = 0; i < rs->n_files; i++)
 		free(rs->files[i]);
 	free(rs->files);
@@ -562,6 +661,9 @@ void ruleset_report(const struct ruleset *rs, FILE *out)
 	}
 	if (rs->n_tagged)
 		fprintf(out, "tag: accepted on %u rules (tagging is not done)\n", rs->n_tagged);
+	if (rs->n_unknown_refs)
+		fprintf(out, "references: %u to systems not in reference.config (kept as written)\n",
+			rs->n_unknown_refs);
 	fprintf(out, "flowbits: %u names; flowints: %u names; load time %.3f s\n", rs->flowbits.n,
 		rs->flowints.n, rs->load_ns / 1e9);
 }

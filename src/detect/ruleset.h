@@ -52,6 +52,8 @@ struct ruleset {
 	struct classtype *classes; /* [0] unused */
 	uint32_t n_classes;
 	struct name_table flowbits, flowints;
+	struct name_table refsys;  /* reference systems (lower case) */
+	char **refurl;             /* their URL prefixes, by refsys id */
 
 	char **files; /* names of loaded files (rules borrow them) */
 	uint32_t n_files;
@@ -59,6 +61,7 @@ struct ruleset {
 	/* statistics */
 	uint32_t n_lines_rules; /* rule lines seen (not comments) */
 	uint32_t n_loaded, n_skipped, n_errors, n_duplicates, n_waiting, n_tagged;
+	uint32_t n_unknown_refs; /* references to systems not in reference.config */
 	struct reason_count *skips;
 	uint32_t n_skip_reasons;
 	struct reason_count *waits; /* loaded rules waiting for a buffer, by buffer */
@@ -92,6 +95,11 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 
 /* Classification config ("config classification: name,desc,prio"). 0 or -1. */
 int ruleset_load_classification(struct ruleset *rs, const char *path);
+/* reference.config ("config reference: system url"); adds or replaces. 0 or -1. */
+int ruleset_load_references(struct ruleset *rs, const char *path);
+/* Is the reference system known (case-insensitive)? */
+bool ruleset_refsys_known(const struct ruleset *rs, const char *name);
+
 /* Index of a classtype, or 0 when unknown. */
 uint16_t ruleset_classtype(const struct ruleset *rs, const char *name);
 
