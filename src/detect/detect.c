@@ -516,6 +516,10 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 		if (sm->kw == KW_threshold || sm->kw == KW_detection_filter) {
 			if (!threshold_check(de->thr, r, sm->ctx, p, f, dt->cnt))
 				suppressed = true;
+		} else if (kw_get(sm->kw)->post) {
+			struct det_pkt d = {p, f, dt};
+			if (kw_get(sm->kw)->post(&d, sm->ctx) < 0)
+				CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);
 		} else if (f && flowvars_apply(f, sm) < 0) {
 			CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);
 		}

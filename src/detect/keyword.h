@@ -51,6 +51,10 @@ struct kw_def {
 	void (*free)(void *ctx);
 	/* Packet-level keywords (in rule.pkt): does the packet match? */
 	bool (*match)(const struct det_pkt *d, const void *ctx);
+	/* Post-match actions (in rule.post) run when the rule matched: 0, or -1
+	 * when the action could not be done (counted). NULL for the built-in
+	 * ones (flowbits, flowint, thresholds). */
+	int (*post)(const struct det_pkt *d, const void *ctx);
 };
 
 enum kw_id {

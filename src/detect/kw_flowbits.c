@@ -75,4 +75,4 @@ static int setup_flowbits(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_flowbits = {"flowbits", KWF_VALUE, setup_flowbits, free, flowbits_match};
+const struct kw_def kw_flowbits = {"flowbits", KWF_VALUE, setup_flowbits, free, flowbits_match, NULL};

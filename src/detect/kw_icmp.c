@@ -92,7 +92,7 @@ static int setup_icmp_seq(struct rule_ctx *rc, const char *v)
 	return setup_field(rc, v, KW_icmp_seq);
 }
 
-const struct kw_def kw_itype = {"itype", KWF_VALUE, setup_itype, free, match_itype};
-const struct kw_def kw_icode = {"icode", KWF_VALUE, setup_icode, free, match_icode};
-const struct kw_def kw_icmp_id = {"icmp_id", KWF_VALUE, setup_icmp_id, free, match_icmp_id};
-const struct kw_def kw_icmp_seq = {"icmp_seq", KWF_VALUE, setup_icmp_seq, free, match_icmp_seq};
+const struct kw_def kw_itype = {"itype", KWF_VALUE, setup_itype, free, match_itype, NULL};
+const struct kw_def kw_icode = {"icode", KWF_VALUE, setup_icode, free, match_icode, NULL};
+const struct kw_def kw_icmp_id = {"icmp_id", KWF_VALUE, setup_icmp_id, free, match_icmp_id, NULL};
+const struct kw_def kw_icmp_seq = {"icmp_seq", KWF_VALUE, setup_icmp_seq, free, match_icmp_seq, NULL};

@@ -57,4 +57,4 @@ static int setup_isdataat(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_isdataat = {"isdataat", KWF_VALUE, setup_isdataat, free, NULL};
+const struct kw_def kw_isdataat = {"isdataat", KWF_VALUE, setup_isdataat, free, NULL, NULL};

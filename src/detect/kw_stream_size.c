@@ -76,4 +76,4 @@ static int setup_stream_size(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_stream_size = {"stream_size", KWF_VALUE, setup_stream_size, free,
-				      match_stream_size};
+				      match_stream_size, NULL};

@@ -165,8 +165,8 @@ bool flags_required(const void *ctx, uint8_t *mask, uint8_t *want)
 	return false;
 }
 
-const struct kw_def kw_flags = {"flags", KWF_VALUE, setup_flags, free, match_flags};
-const struct kw_def kw_seq = {"seq", KWF_VALUE, setup_seq, free, match_seq};
-const struct kw_def kw_ack = {"ack", KWF_VALUE, setup_ack, free, match_ack};
-const struct kw_def kw_window = {"window", KWF_VALUE, setup_window, free, match_window};
-const struct kw_def kw_tcp_mss = {"tcp.mss", KWF_VALUE, setup_mss, free, match_mss};
+const struct kw_def kw_flags = {"flags", KWF_VALUE, setup_flags, free, match_flags, NULL};
+const struct kw_def kw_seq = {"seq", KWF_VALUE, setup_seq, free, match_seq, NULL};
+const struct kw_def kw_ack = {"ack", KWF_VALUE, setup_ack, free, match_ack, NULL};
+const struct kw_def kw_window = {"window", KWF_VALUE, setup_window, free, match_window, NULL};
+const struct kw_def kw_tcp_mss = {"tcp.mss", KWF_VALUE, setup_mss, free, match_mss, NULL};
