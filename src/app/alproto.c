@@ -11,7 +11,7 @@ struct alproto_info {
 };
 
 static const struct alproto_info info[ALPROTO_MAX] = {
-	[ALPROTO_UNKNOWN] = {"unknown", false, false, false},
+    [ALPROTO_UNKNOWN] = {"unknown", false, false, false},
 #define ALPROTO(id, name, tcp, udp, analysed) [ALPROTO_##id] = {name, tcp, udp, analysed},
 #include "app/alproto.def"
 #undef ALPROTO

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_DEPTH  16   /* brackets and variables nested */
+#define MAX_DEPTH  16	 /* brackets and variables nested */
 #define MAX_RANGES 65536 /* per set: a cap against hostile variable expansion */
 
 struct rset {
@@ -371,8 +371,8 @@ static int parse_elem(struct pctx *c, struct val *v, bool *negated)
 	}
 	/* a token: up to ',', ']' or whitespace */
 	size_t start = c->pos;
-	while (c->s[c->pos] && c->s[c->pos] != ',' && c->s[c->pos] != ']' &&
-	       c->s[c->pos] != '[' && c->s[c->pos] != ' ' && c->s[c->pos] != '\t')
+	while (c->s[c->pos] && c->s[c->pos] != ',' && c->s[c->pos] != ']' && c->s[c->pos] != '[' &&
+	       c->s[c->pos] != ' ' && c->s[c->pos] != '\t')
 		c->pos++;
 	size_t n = c->pos - start;
 	char tok[256];
@@ -388,7 +388,8 @@ static int parse_elem(struct pctx *c, struct val *v, bool *negated)
 		const char *val = c->var ? c->var(c->vctx, tok + 1, c->port) : NULL;
 		if (!val) {
 			c->pos = start;
-			return fail(c, "unknown %s variable '%s'", c->port ? "port" : "address", tok);
+			return fail(c, "unknown %s variable '%s'", c->port ? "port" : "address",
+				    tok);
 		}
 		if (++c->depth > MAX_DEPTH) {
 			c->pos = start;
@@ -411,7 +412,8 @@ static int parse_expr_string(struct pctx *c, const char *s, struct val *v, const
 	sub.err = &e;
 	int rc = parse_list(&sub, v, '\0');
 	if (rc < 0 && !c->err->msg[0]) {
-		snprintf(c->err->msg, sizeof(c->err->msg), "in %s = \"%.60s\": %.80s", name, s, e.msg);
+		snprintf(c->err->msg, sizeof(c->err->msg), "in %s = \"%.60s\": %.80s", name, s,
+			 e.msg);
 		c->err->col = (unsigned)c->pos;
 	}
 	return rc;
@@ -570,9 +572,9 @@ void ipset_format(const struct ipset *s, char *out, size_t outlen)
 	}
 	for (uint32_t i = 0; i < s->n4 && n < outlen; i++) {
 		uint32_t lo = (uint32_t)s->v4[i].lo, hi = (uint32_t)s->v4[i].hi;
-		n += (size_t)snprintf(out + n, outlen - n, "%s%u.%u.%u.%u-%u.%u.%u.%u", n ? ", " : "",
-				      lo >> 24, lo >> 16 & 255, lo >> 8 & 255, lo & 255, hi >> 24,
-				      hi >> 16 & 255, hi >> 8 & 255, hi & 255);
+		n += (size_t)snprintf(out + n, outlen - n, "%s%u.%u.%u.%u-%u.%u.%u.%u",
+				      n ? ", " : "", lo >> 24, lo >> 16 & 255, lo >> 8 & 255,
+				      lo & 255, hi >> 24, hi >> 16 & 255, hi >> 8 & 255, hi & 255);
 	}
 	if (s->n6 && n < outlen)
 		snprintf(out + n, outlen - n, "%s%u IPv6 range(s)", n ? ", " : "", s->n6);

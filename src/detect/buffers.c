@@ -23,7 +23,8 @@ const struct buffer_info *buffer_info(unsigned id)
 int buffer_by_sticky(const char *name)
 {
 	for (int i = 0; i < BUF_MAX; i++)
-		if (!strcmp(table[i].name, name) || (table[i].alias && !strcmp(table[i].alias, name)))
+		if (!strcmp(table[i].name, name) ||
+		    (table[i].alias && !strcmp(table[i].alias, name)))
 			return i;
 	return -1;
 }

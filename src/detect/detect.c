@@ -54,17 +54,17 @@ struct group {
 struct detect_engine {
 	struct ruleset *rs;
 	struct group g[GRP_MAX];
-	uint64_t load_ns; /* parse + build */
-	bool brute;       /* detect.prefilter=false */
+	uint64_t load_ns;	  /* parse + build */
+	bool brute;		  /* detect.prefilter=false */
 	const struct pf_db **dbs; /* every prefilter database, by pf_db.id */
 	uint32_t n_dbs;
 	bool profile;
 	uint32_t max_captures;
 	uint64_t db_bytes;
 	struct threshold_table *thr;
-	struct threshold_config *tcfg;     /* threshold-file, or NULL */
+	struct threshold_config *tcfg;	       /* threshold-file, or NULL */
 	const struct threshold_ctx **thr_over; /* per rule id: the file's threshold */
-	uint8_t *suppress;                  /* per rule id: the file suppresses some alerts */
+	uint8_t *suppress;		       /* per rule id: the file suppresses some alerts */
 };
 
 struct detect_thread {
@@ -79,9 +79,9 @@ struct detect_thread {
 	 * scanned, walked in id (= rule) order */
 	uint64_t *bits;
 	uint32_t n_words;
-	uint32_t lo_word, hi_word; /* the words touched by the last scan */
+	uint32_t lo_word, hi_word;  /* the words touched by the last scan */
 	unsigned long long min_end; /* prefilter matches must end past this (stream tail) */
-	uint8_t *sbuf;              /* stream tail + new data */
+	uint8_t *sbuf;		    /* stream tail + new data */
 	/* --profile-rules: per rule and per database (NULL when off) */
 	struct detect_profile *prof;
 	/* alerts raised for the current packet (one per rule) */
@@ -120,11 +120,11 @@ static bool rule_in_group(const struct rule *r, int g)
 		for (int b = 0; b < 32; b++) {
 			uint8_t m = r->proto.ipproto[b];
 			if (b == 0)
-				m &= (uint8_t)~((1u << 6) | (1u << 1));
+				m &= (uint8_t) ~((1u << 6) | (1u << 1));
 			if (b == 2)
-				m &= (uint8_t)~(1u << 1);
+				m &= (uint8_t) ~(1u << 1);
 			if (b == 7)
-				m &= (uint8_t)~(1u << 2);
+				m &= (uint8_t) ~(1u << 2);
 			if (m)
 				return true;
 		}
@@ -315,7 +315,8 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 			const struct rule *r = gr->always[i];
 			for (uint16_t k = 0; k < r->pkt.n; k++)
 				if (r->pkt.v[k].kw == KW_flags &&
-				    flags_required(r->pkt.v[k].ctx, &gr->al_mask[i], &gr->al_want[i]))
+				    flags_required(r->pkt.v[k].ctx, &gr->al_mask[i],
+						   &gr->al_want[i]))
 					break;
 		}
 		log_debug("rules: group %d: %u payload, %u always, %u ip-only (%u not indexed)", g,
@@ -461,7 +462,8 @@ static bool header_match(const struct rule *r, const struct view *v)
 {
 	if (!proto_match(r, v->proto))
 		return false;
-	if ((r->flags & RULE_IPV4_ONLY && v->ver != 4) || (r->flags & RULE_IPV6_ONLY && v->ver != 6))
+	if ((r->flags & RULE_IPV4_ONLY && v->ver != 4) ||
+	    (r->flags & RULE_IPV6_ONLY && v->ver != 6))
 		return false;
 	bool ports = v->proto == 6 || v->proto == 17 || v->proto == 132;
 	if ((!ports || (portset_match(&r->sp, v->sp) && portset_match(&r->dp, v->dp))) &&
@@ -496,7 +498,8 @@ static bool flow_flags_match(const struct rule *r, const struct flow *f, int dir
 }
 
 static void raise_alert(struct detect_thread *dt, const struct packet *p, struct flow *f,
-			const struct rule *r, bool stream, const uint8_t *data, uint32_t len, int dir)
+			const struct rule *r, bool stream, const uint8_t *data, uint32_t len,
+			int dir)
 {
 	for (uint32_t i = 0; i < dt->n_alerted; i++)
 		if (dt->alerted[i] == r->id)
@@ -598,8 +601,8 @@ static void check_rule(struct detect_thread *dt, const struct rule *r, const str
 		raise_alert(dt, p, f, r, stream, data, len, v->dir);
 }
 
-static int hs_on_match(unsigned id, unsigned long long from, unsigned long long to,
-		       unsigned flags, void *ctx)
+static int hs_on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+		       void *ctx)
 {
 	struct detect_thread *dt = ctx;
 	(void)from;
@@ -616,7 +619,6 @@ static int hs_on_match(unsigned id, unsigned long long from, unsigned long long 
 }
 
 enum { FOR_PACKET, FOR_TRACKED_PACKET, FOR_STREAM };
-
 
 /* Which payload rules look at this data: a packet outside a tracked TCP
  * session (all but stream-only rules), a packet of a tracked session (only
@@ -649,7 +651,8 @@ static void brute_rules(struct detect_thread *dt, const struct group *g, const s
 		uint32_t n;
 		prefilter_literal(r->fp, &lit, &n);
 		uint32_t from = dt->min_end >= n ? (uint32_t)dt->min_end - n + 1 : 0;
-		if (from >= len || !inspect_find(data + from, len - from, lit, n, r->fp->flags & CT_NOCASE))
+		if (from >= len ||
+		    !inspect_find(data + from, len - from, lit, n, r->fp->flags & CT_NOCASE))
 			continue;
 		check_rule(dt, r, p, f, v, data, len, mode == FOR_STREAM);
 	}

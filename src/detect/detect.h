@@ -37,10 +37,10 @@ struct flow;
 
 struct detect_alert {
 	const struct rule *r;
-	bool stream;            /* matched in reassembled stream data */
+	bool stream;		/* matched in reassembled stream data */
 	const uint8_t *payload; /* what matched (borrowed for the packet) */
 	uint32_t payload_len;
-	uint8_t dir;            /* flow direction of the data: 0 to server */
+	uint8_t dir; /* flow direction of the data: 0 to server */
 };
 
 /* Called for each alert as it is raised (the worker writes the EVE record). */

@@ -151,12 +151,18 @@ bool flowint_match(const struct det_pkt *d, const void *ctx)
 	if (c->value_id >= 0 && !flowvars_int(d->f, (uint32_t)c->value_id, &b))
 		return false;
 	switch (c->op) {
-	case FI_EQ: return a == b;
-	case FI_NE: return a != b;
-	case FI_LT: return a < b;
-	case FI_LE: return a <= b;
-	case FI_GT: return a > b;
-	default: return a >= b;
+	case FI_EQ:
+		return a == b;
+	case FI_NE:
+		return a != b;
+	case FI_LT:
+		return a < b;
+	case FI_LE:
+		return a <= b;
+	case FI_GT:
+		return a > b;
+	default:
+		return a >= b;
 	}
 }
 

@@ -102,7 +102,8 @@ static bool content_at(struct inspect *in, const struct sm_list *l, uint16_t i, 
 	int64_t start, end;
 	if (c->flags & CT_RELATIVE) {
 		start = (int64_t)cur + val(in, c->distance, c->distance_var);
-		end = c->flags & CT_WITHIN ? start + val(in, c->within, c->within_var) - 0 : in->len;
+		end =
+		    c->flags & CT_WITHIN ? start + val(in, c->within, c->within_var) - 0 : in->len;
 		if (c->flags & CT_WITHIN && !(c->flags & CT_DISTANCE))
 			end = (int64_t)cur + val(in, c->within, c->within_var);
 		if (start < 0)
@@ -117,12 +118,12 @@ static bool content_at(struct inspect *in, const struct sm_list *l, uint16_t i, 
 	if (c->flags & CT_NEGATED) {
 		bool found = false;
 		if (end - start >= (int64_t)c->len) {
-			const uint8_t *m = inspect_find(in->buf + start, (uint32_t)(end - start), c->pat,
-							c->len, nocase);
+			const uint8_t *m = inspect_find(in->buf + start, (uint32_t)(end - start),
+							c->pat, c->len, nocase);
 			if (m && (c->flags & CT_ENDSWITH))
 				found = (uint32_t)(m - in->buf) + c->len == in->len ||
-					inspect_find(in->buf + in->len - c->len, c->len, c->pat, c->len,
-						     nocase);
+					inspect_find(in->buf + in->len - c->len, c->len, c->pat,
+						     c->len, nocase);
 			else
 				found = m != NULL;
 		}
@@ -198,13 +199,27 @@ static bool byte_test(struct inspect *in, const struct byte_test_ctx *c, uint32_
 	(void)used;
 	bool r;
 	switch (c->op) {
-	case BOP_LT: r = v < want; break;
-	case BOP_GT: r = v > want; break;
-	case BOP_LE: r = v <= want; break;
-	case BOP_GE: r = v >= want; break;
-	case BOP_AND: r = (v & want) != 0; break;
-	case BOP_XOR: r = (v ^ want) != 0; break;
-	default: r = v == want; break;
+	case BOP_LT:
+		r = v < want;
+		break;
+	case BOP_GT:
+		r = v > want;
+		break;
+	case BOP_LE:
+		r = v <= want;
+		break;
+	case BOP_GE:
+		r = v >= want;
+		break;
+	case BOP_AND:
+		r = (v & want) != 0;
+		break;
+	case BOP_XOR:
+		r = (v ^ want) != 0;
+		break;
+	default:
+		r = v == want;
+		break;
 	}
 	return r != c->negated;
 }
@@ -240,7 +255,8 @@ static bool match_from(struct inspect *in, const struct sm_list *l, uint16_t i, 
 			break;
 		case KW_byte_jump: {
 			const struct byte_jump_ctx *c = sm->ctx;
-			int64_t off = val(in, c->b.offset, c->b.offset_var) + (c->b.relative ? cur : 0);
+			int64_t off =
+			    val(in, c->b.offset, c->b.offset_var) + (c->b.relative ? cur : 0);
 			uint64_t v;
 			uint32_t used;
 			if (!read_num(in, &c->b, off, &v, &used))
@@ -275,22 +291,33 @@ static bool match_from(struct inspect *in, const struct sm_list *l, uint16_t i, 
 		}
 		case KW_byte_math: {
 			const struct byte_math_ctx *c = sm->ctx;
-			int64_t off = val(in, c->b.offset, c->b.offset_var) + (c->b.relative ? cur : 0);
+			int64_t off =
+			    val(in, c->b.offset, c->b.offset_var) + (c->b.relative ? cur : 0);
 			uint64_t v, r = c->rvalue_var >= 0 ? in->vars[c->rvalue_var] : c->rvalue;
 			uint32_t used;
 			if (!read_num(in, &c->b, off, &v, &used))
 				return false;
 			switch (c->op) {
-			case BM_ADD: v += r; break;
-			case BM_SUB: v -= r; break;
-			case BM_MUL: v *= r; break;
+			case BM_ADD:
+				v += r;
+				break;
+			case BM_SUB:
+				v -= r;
+				break;
+			case BM_MUL:
+				v *= r;
+				break;
 			case BM_DIV:
 				if (!r)
 					return false;
 				v /= r;
 				break;
-			case BM_SHL: v = r >= 64 ? 0 : v << r; break;
-			default: v = r >= 64 ? 0 : v >> r; break;
+			case BM_SHL:
+				v = r >= 64 ? 0 : v << r;
+				break;
+			default:
+				v = r >= 64 ? 0 : v >> r;
+				break;
 			}
 			in->vars[c->var] = v;
 			cur = (uint32_t)(off + used);

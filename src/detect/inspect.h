@@ -26,7 +26,7 @@ struct inspect {
 	uint64_t vars[8];
 	pcre2_match_data *md; /* per thread */
 	uint32_t steps;
-	bool capped;          /* the step cap was hit */
+	bool capped; /* the step cap was hit */
 };
 
 /* Does buf match every keyword in l? in->buf/len/md must be set. */

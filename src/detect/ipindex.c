@@ -12,12 +12,12 @@
 #include <string.h>
 
 #define MAX_SEGS_PER_RANGE 256 /* a wider range sends its rule to the linear list */
-#define SMALL_V4 ((u128)1 << 20)
-#define SMALL_V6 ((u128)1 << 96)
+#define SMALL_V4	   ((u128)1 << 20)
+#define SMALL_V6	   ((u128)1 << 96)
 
 struct seg_index {
-	u128 *start;       /* segment i is [start[i], start[i+1]) */
-	uint32_t *off;     /* rules of segment i: lists[off[i] .. off[i+1]) */
+	u128 *start;   /* segment i is [start[i], start[i+1]) */
+	uint32_t *off; /* rules of segment i: lists[off[i] .. off[i+1]) */
 	const struct rule **lists;
 	uint32_t n;
 };
@@ -196,7 +196,9 @@ struct ip_index *ip_index_build(const struct rule *const *rules, uint32_t n,
 				goto fail;
 			continue;
 		}
-		int side = sn && (!dn || total(r->src.v4, r->src.n4) <= total(r->dst.v4, r->dst.n4)) ? 0 : 1;
+		int side = sn && (!dn || total(r->src.v4, r->src.n4) <= total(r->dst.v4, r->dst.n4))
+			       ? 0
+			       : 1;
 		const struct ipset *s = side == 0 ? &r->src : &r->dst;
 		for (uint32_t k = 0; k < s->n4; k++)
 			if (pend(&p[0][side], s->v4[k].lo, s->v4[k].hi, r) < 0)

@@ -172,7 +172,8 @@ int kw_parse_neg_num(struct rule_ctx *rc, const char *v, int64_t max, uint32_t *
 	int64_t n;
 	*neg = *v == '!';
 	if (kw_parse_int(*neg ? v + 1 : v, 0, max, &n) < 0)
-		return kw_fail(rc, KW_ERR, "expected [!]N from 0 to %lld, got '%s'", (long long)max, v);
+		return kw_fail(rc, KW_ERR, "expected [!]N from 0 to %lld, got '%s'", (long long)max,
+			       v);
 	*out = (uint32_t)n;
 	return KW_OK;
 }

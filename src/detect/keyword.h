@@ -21,8 +21,8 @@
 struct ruleset;
 struct rule_ctx;
 
-#define KW_OK          0
-#define KW_ERR         (-1)
+#define KW_OK	       0
+#define KW_ERR	       (-1)
 #define KW_UNSUPPORTED (-2)
 
 /* kw_def.flags */
@@ -40,8 +40,8 @@ struct detect_thread;
 /* What packet-level matches see. */
 struct det_pkt {
 	const struct packet *p;
-	struct flow *f;           /* NULL when the packet joined no flow */
-	struct detect_thread *t;  /* the worker's detection state */
+	struct flow *f;		 /* NULL when the packet joined no flow */
+	struct detect_thread *t; /* the worker's detection state */
 };
 
 struct kw_def {
@@ -72,13 +72,13 @@ int kw_lookup(const char *name);
 struct rule_ctx {
 	struct rule *r;
 	struct ruleset *rs;
-	int cur_buf;          /* index in r->bufs of the sticky buffer; -1 = payload */
+	int cur_buf;		   /* index in r->bufs of the sticky buffer; -1 = payload */
 	struct sm_list *last_list; /* list holding the last content/pcre added */
-	int last_idx;         /* its index there, -1 = none */
-	const char *kw_name;  /* the keyword being set up, as written */
+	int last_idx;		   /* its index there, -1 = none */
+	const char *kw_name;	   /* the keyword being set up, as written */
 	char err[256];
 	bool has_fast_pattern;
-	bool stream_seen;     /* a payload keyword that prefers the stream */
+	bool stream_seen; /* a payload keyword that prefers the stream */
 };
 
 /* The list that content-like keywords append to (the current buffer). NULL on OOM/cap. */
@@ -100,7 +100,7 @@ struct sm *rule_ctx_last_in_list(struct rule_ctx *rc, const uint16_t *kws, unsig
 
 /* Set rc->err (printf-style); returns code. */
 int kw_fail(struct rule_ctx *rc, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A packet-level number comparison (struct ucmp, see uintcmp.h) with values
  * up to max, added to rule.pkt as keyword kw. */

@@ -103,7 +103,8 @@ static int check_nbytes(struct rule_ctx *rc, struct byte_common *b)
 	if (b->nbytes == 0 && b->base)
 		return KW_OK;
 	if (b->nbytes < 1 || b->nbytes > max)
-		return kw_fail(rc, KW_ERR, "can read 1 to %u bytes%s", max, b->base ? " as text" : "");
+		return kw_fail(rc, KW_ERR, "can read 1 to %u bytes%s", max,
+			       b->base ? " as text" : "");
 	if (!b->base && b->nbytes > 4 && b->nbytes != 8 && b->endian == BYTE_DCE)
 		return kw_fail(rc, KW_ERR, "dce reads 1, 2 or 4 bytes");
 	return KW_OK;
@@ -159,7 +160,7 @@ static int setup_byte_test(struct rule_ctx *rc, const char *v)
 	static const struct {
 		const char *s;
 		uint8_t op;
-	} ops[] = {{"<", BOP_LT}, {">", BOP_GT}, {"=", BOP_EQ}, {"<=", BOP_LE},
+	} ops[] = {{"<", BOP_LT},  {">", BOP_GT},  {"=", BOP_EQ},  {"<=", BOP_LE},
 		   {">=", BOP_GE}, {"&", BOP_AND}, {"^", BOP_XOR}, {"", BOP_EQ}};
 	char buf[512], *p[12], *lp[2];
 	int n = kw_split(v, buf, sizeof(buf), p, 12);
@@ -214,7 +215,8 @@ static int setup_byte_jump(struct rule_ctx *rc, const char *v)
 			c->from_beginning = true;
 		else if (!strcmp(p[i], "from_end"))
 			c->from_end = true;
-		else if (!strncmp(p[i], "multiplier ", 11) && kw_parse_int(p[i] + 11, 1, 65535, &x) == 0)
+		else if (!strncmp(p[i], "multiplier ", 11) &&
+			 kw_parse_int(p[i] + 11, 1, 65535, &x) == 0)
 			c->multiplier = (uint32_t)x;
 		else if (!strncmp(p[i], "post_offset ", 12) &&
 			 kw_parse_int(p[i] + 12, -65535, 65535, &x) == 0)
@@ -244,7 +246,8 @@ static int setup_byte_extract(struct rule_ctx *rc, const char *v)
 			continue;
 		if (!strncmp(p[i], "multiplier ", 11) && kw_parse_int(p[i] + 11, 1, 65535, &x) == 0)
 			c->multiplier = (uint32_t)x;
-		else if (!strncmp(p[i], "align ", 6) && kw_parse_int(p[i] + 6, 2, 4, &x) == 0 && x != 3)
+		else if (!strncmp(p[i], "align ", 6) && kw_parse_int(p[i] + 6, 2, 4, &x) == 0 &&
+			 x != 3)
 			c->align = (uint8_t)x;
 		else
 			rcode = kw_fail(rc, KW_ERR, "unknown option '%s'", p[i]);
@@ -284,7 +287,8 @@ static int setup_byte_math(struct rule_ctx *rc, const char *v)
 			c->b.nbytes = (uint8_t)x;
 			have |= 1;
 		} else if (!strcmp(p[i], "offset")) {
-			if ((rcode = num_or_var(rc, val, -65535, 65535, &x, &c->b.offset_var)) != KW_OK) {
+			if ((rcode = num_or_var(rc, val, -65535, 65535, &x, &c->b.offset_var)) !=
+			    KW_OK) {
 				free(c);
 				return rcode;
 			}
@@ -301,7 +305,8 @@ static int setup_byte_math(struct rule_ctx *rc, const char *v)
 			c->op = (uint8_t)op;
 			have |= 4;
 		} else if (!strcmp(p[i], "rvalue")) {
-			if ((rcode = num_or_var(rc, val, 0, UINT32_MAX, &x, &c->rvalue_var)) != KW_OK) {
+			if ((rcode = num_or_var(rc, val, 0, UINT32_MAX, &x, &c->rvalue_var)) !=
+			    KW_OK) {
 				free(c);
 				return rcode;
 			}
@@ -326,10 +331,12 @@ static int setup_byte_math(struct rule_ctx *rc, const char *v)
 	return finish(rc, KW_byte_math, c, &c->b, rcode);
 bad:
 	free(c);
-	return kw_fail(rc, KW_ERR, "expected bytes N,offset N,oper OP,rvalue N,result NAME[,options]");
+	return kw_fail(rc, KW_ERR,
+		       "expected bytes N,offset N,oper OP,rvalue N,result NAME[,options]");
 }
 
 const struct kw_def kw_byte_test = {"byte_test", KWF_VALUE, setup_byte_test, free, NULL, NULL};
 const struct kw_def kw_byte_jump = {"byte_jump", KWF_VALUE, setup_byte_jump, free, NULL, NULL};
-const struct kw_def kw_byte_extract = {"byte_extract", KWF_VALUE, setup_byte_extract, free, NULL, NULL};
+const struct kw_def kw_byte_extract = {"byte_extract", KWF_VALUE, setup_byte_extract,
+				       free,	       NULL,	  NULL};
 const struct kw_def kw_byte_math = {"byte_math", KWF_VALUE, setup_byte_math, free, NULL, NULL};

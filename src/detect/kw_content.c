@@ -115,8 +115,9 @@ static int add_content(struct rule_ctx *rc, const char *v, int legacy_buf)
 			while (*r == ' ' || *r == '\t')
 				r++;
 			if (*r == ',')
-				return kw_fail(rc, KW_UNSUPPORTED,
-					       "Snort 3 content options (content:\"...\",modifier)");
+				return kw_fail(
+				    rc, KW_UNSUPPORTED,
+				    "Snort 3 content options (content:\"...\",modifier)");
 		}
 	}
 	if (n > CONTENT_MAX * 4)
@@ -211,7 +212,8 @@ static int num_or_var(struct rule_ctx *rc, const char *v, int64_t min, int64_t m
 			return KW_OK;
 		}
 	}
-	return kw_fail(rc, KW_ERR, "expected a number from %lld to %lld or a byte_extract variable, got '%s'",
+	return kw_fail(rc, KW_ERR,
+		       "expected a number from %lld to %lld or a byte_extract variable, got '%s'",
 		       (long long)min, (long long)max, v);
 }
 
@@ -238,19 +240,22 @@ static int setup_pos(struct rule_ctx *rc, const char *v, enum pos_kind k)
 	case P_DEPTH:
 		rcode = num_or_var(rc, v, 1, CONTENT_MAX, &c->depth, &c->depth_var);
 		if (!rcode && c->depth_var == CT_VAR_NONE && (uint32_t)c->depth < c->len)
-			return kw_fail(rc, KW_ERR, "depth %d is shorter than the content (%u bytes)",
-				       c->depth, c->len);
+			return kw_fail(rc, KW_ERR,
+				       "depth %d is shorter than the content (%u bytes)", c->depth,
+				       c->len);
 		break;
 	case P_OFFSET:
 		rcode = num_or_var(rc, v, 0, CONTENT_MAX, &c->offset, &c->offset_var);
 		break;
 	case P_DISTANCE:
-		rcode = num_or_var(rc, v, -CONTENT_MAX, CONTENT_MAX, &c->distance, &c->distance_var);
+		rcode =
+		    num_or_var(rc, v, -CONTENT_MAX, CONTENT_MAX, &c->distance, &c->distance_var);
 		break;
 	default:
 		rcode = num_or_var(rc, v, 1, CONTENT_MAX, &c->within, &c->within_var);
 		if (!rcode && c->within_var == CT_VAR_NONE && (uint32_t)c->within < c->len)
-			return kw_fail(rc, KW_ERR, "within %d is shorter than the content (%u bytes)",
+			return kw_fail(rc, KW_ERR,
+				       "within %d is shorter than the content (%u bytes)",
 				       c->within, c->len);
 		break;
 	}
@@ -285,7 +290,9 @@ static int setup_startswith(struct rule_ctx *rc, const char *v)
 	(void)v;
 	NEED_CONTENT(rc, c);
 	if (c->flags & (CT_ABSOLUTE | CT_RELATIVE))
-		return kw_fail(rc, KW_ERR, "startswith cannot be combined with depth, offset, distance or within");
+		return kw_fail(
+		    rc, KW_ERR,
+		    "startswith cannot be combined with depth, offset, distance or within");
 	c->flags |= CT_STARTSWITH | CT_DEPTH | CT_OFFSET;
 	c->depth = (int32_t)c->len;
 	c->offset = 0;
@@ -307,8 +314,9 @@ static int setup_fast_pattern(struct rule_ctx *rc, const char *v)
 		return kw_fail(rc, KW_ERR, "only one content of a rule can be the fast_pattern");
 	if (!strcmp(v, "only")) {
 		if (c->flags & (CT_RELATIVE | CT_ABSOLUTE | CT_NEGATED))
-			return kw_fail(rc, KW_ERR,
-				       "fast_pattern:only cannot be used on a negated or positioned content");
+			return kw_fail(
+			    rc, KW_ERR,
+			    "fast_pattern:only cannot be used on a negated or positioned content");
 		c->flags |= CT_FP_ONLY;
 	} else if (*v) {
 		char buf[64], *parts[2];
@@ -316,9 +324,11 @@ static int setup_fast_pattern(struct rule_ctx *rc, const char *v)
 		if (kw_split(v, buf, sizeof(buf), parts, 2) != 2 ||
 		    kw_parse_int(parts[0], 0, CONTENT_MAX, &off) < 0 ||
 		    kw_parse_int(parts[1], 1, CONTENT_MAX, &len) < 0)
-			return kw_fail(rc, KW_ERR, "expected 'only' or 'offset,length', got '%s'", v);
+			return kw_fail(rc, KW_ERR, "expected 'only' or 'offset,length', got '%s'",
+				       v);
 		if ((uint64_t)off + (uint64_t)len > c->len)
-			return kw_fail(rc, KW_ERR, "fast_pattern %lld,%lld runs past the content (%u bytes)",
+			return kw_fail(rc, KW_ERR,
+				       "fast_pattern %lld,%lld runs past the content (%u bytes)",
 				       (long long)off, (long long)len, c->len);
 		c->flags |= CT_FP_CHOP;
 		c->fp_off = (uint16_t)off;
@@ -330,7 +340,8 @@ static int setup_fast_pattern(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_content = {"content", KWF_VALUE, setup_content, content_free, NULL, NULL};
-const struct kw_def kw_uricontent = {"uricontent", KWF_VALUE, setup_uricontent, content_free, NULL, NULL};
+const struct kw_def kw_uricontent = {"uricontent", KWF_VALUE, setup_uricontent,
+				     content_free, NULL,      NULL};
 const struct kw_def kw_nocase = {"nocase", KWF_NOVALUE, setup_nocase, NULL, NULL, NULL};
 const struct kw_def kw_rawbytes = {"rawbytes", KWF_NOVALUE, setup_rawbytes, NULL, NULL, NULL};
 const struct kw_def kw_depth = {"depth", KWF_VALUE, setup_depth, NULL, NULL, NULL};

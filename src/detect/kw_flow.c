@@ -12,12 +12,12 @@ static const struct {
 	const char *name;
 	uint32_t flag;
 } opts[] = {
-	{"established", RULE_ESTABLISHED}, {"not_established", RULE_NOT_EST},
-	{"stateless", RULE_STATELESS},     {"to_server", RULE_TOSERVER},
-	{"from_client", RULE_TOSERVER},    {"to_client", RULE_TOCLIENT},
-	{"from_server", RULE_TOCLIENT},    {"only_stream", RULE_ONLY_STREAM},
-	{"no_stream", RULE_NO_STREAM},     {"only_frag", RULE_FLOW_ONLY_FRAG},
-	{"no_frag", RULE_FLOW_NO_FRAG},
+    {"established", RULE_ESTABLISHED}, {"not_established", RULE_NOT_EST},
+    {"stateless", RULE_STATELESS},     {"to_server", RULE_TOSERVER},
+    {"from_client", RULE_TOSERVER},    {"to_client", RULE_TOCLIENT},
+    {"from_server", RULE_TOCLIENT},    {"only_stream", RULE_ONLY_STREAM},
+    {"no_stream", RULE_NO_STREAM},     {"only_frag", RULE_FLOW_ONLY_FRAG},
+    {"no_frag", RULE_FLOW_NO_FRAG},
 };
 
 static int setup_flow(struct rule_ctx *rc, const char *v)

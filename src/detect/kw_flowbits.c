@@ -21,7 +21,8 @@ static int setup_flowbits(struct rule_ctx *rc, const char *v)
 		return KW_OK;
 	}
 	if (n != 2)
-		return kw_fail(rc, KW_ERR, "expected <set|unset|toggle|isset|isnotset>,NAME or noalert");
+		return kw_fail(rc, KW_ERR,
+			       "expected <set|unset|toggle|isset|isnotset>,NAME or noalert");
 	int op = -1;
 	for (int i = 0; i < 5; i++)
 		if (!strcmp(p[0], ops[i]))
@@ -75,4 +76,5 @@ static int setup_flowbits(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_flowbits = {"flowbits", KWF_VALUE, setup_flowbits, free, flowbits_match, NULL};
+const struct kw_def kw_flowbits = {"flowbits", KWF_VALUE,      setup_flowbits,
+				   free,       flowbits_match, NULL};

@@ -17,9 +17,9 @@ static int setup_flowint(struct rule_ctx *rc, const char *v)
 		const char *s;
 		uint8_t op;
 	} ops[] = {
-		{"=", FI_SET},  {"+", FI_ADD},  {"-", FI_SUB},  {"==", FI_EQ},
-		{"!=", FI_NE},  {"<", FI_LT},   {"<=", FI_LE},  {">", FI_GT},
-		{">=", FI_GE},  {"isset", FI_ISSET}, {"notset", FI_NOTSET}, {"isnotset", FI_NOTSET},
+	    {"=", FI_SET}, {"+", FI_ADD},	{"-", FI_SUB},	       {"==", FI_EQ},
+	    {"!=", FI_NE}, {"<", FI_LT},	{"<=", FI_LE},	       {">", FI_GT},
+	    {">=", FI_GE}, {"isset", FI_ISSET}, {"notset", FI_NOTSET}, {"isnotset", FI_NOTSET},
 	};
 	char buf[256], *p[3];
 	int n = kw_split(v, buf, sizeof(buf), p, 3);
@@ -33,7 +33,8 @@ static int setup_flowint(struct rule_ctx *rc, const char *v)
 		return kw_fail(rc, KW_ERR, "unknown operator '%s'", p[1]);
 	bool unary = op == FI_ISSET || op == FI_NOTSET;
 	if (unary != (n == 2))
-		return kw_fail(rc, KW_ERR, unary ? "isset/notset take no value" : "the operator needs a value");
+		return kw_fail(rc, KW_ERR,
+			       unary ? "isset/notset take no value" : "the operator needs a value");
 	struct flowint_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");

@@ -28,8 +28,8 @@ struct bsize_ctx {
 
 struct byte_common {
 	uint8_t nbytes;
-	uint8_t endian;  /* BYTE_* */
-	uint8_t base;    /* 0 binary, else 8/10/16 for string */
+	uint8_t endian; /* BYTE_* */
+	uint8_t base;	/* 0 binary, else 8/10/16 for string */
 	bool relative;
 	int32_t offset;
 	int8_t offset_var;

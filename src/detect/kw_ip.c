@@ -74,8 +74,8 @@ static const struct {
 	const char *name;
 	uint8_t type;
 } ipopt_names[] = {
-	{"eol", 0}, {"nop", 1}, {"rr", 7}, {"ts", 68}, {"sec", 130}, {"esec", 133},
-	{"lsrr", 131}, {"ssrr", 137}, {"satid", 136}, {"any", 255},
+    {"eol", 0},	   {"nop", 1},	  {"rr", 7},	 {"ts", 68},	 {"sec", 130},
+    {"esec", 133}, {"lsrr", 131}, {"ssrr", 137}, {"satid", 136}, {"any", 255},
 };
 
 static bool match_ipopts(const struct det_pkt *d, const void *ctx)
@@ -118,7 +118,8 @@ static int setup_ipopts(struct rule_ctx *rc, const char *v)
 			return rule_ctx_add_pkt_sm(rc, KW_ipopts, c);
 		}
 	}
-	return kw_fail(rc, KW_ERR, "unknown option '%s' (rr eol nop ts sec esec lsrr ssrr satid any)", v);
+	return kw_fail(rc, KW_ERR,
+		       "unknown option '%s' (rr eol nop ts sec esec lsrr ssrr satid any)", v);
 }
 
 static bool match_sameip(const struct det_pkt *d, const void *ctx)
@@ -183,11 +184,19 @@ static int frag_letters(const char *s, uint8_t *out)
 	*out = 0;
 	for (; *s; s++) {
 		switch (*s) {
-		case 'M': *out |= 1; break; /* more fragments */
-		case 'D': *out |= 2; break; /* don't fragment */
-		case 'R': *out |= 4; break; /* reserved */
-		case ' ': break;
-		default: return -1;
+		case 'M':
+			*out |= 1;
+			break; /* more fragments */
+		case 'D':
+			*out |= 2;
+			break; /* don't fragment */
+		case 'R':
+			*out |= 4;
+			break; /* reserved */
+		case ' ':
+			break;
+		default:
+			return -1;
 		}
 	}
 	return 0;
@@ -208,7 +217,8 @@ static int setup_fragbits(struct rule_ctx *rc, const char *v)
 		c->mod = b[bl - 1]; /* Snort style: "M+" */
 		b[bl - 1] = '\0';
 	}
-	if (!b || !*b || frag_letters(b, &c->bits) < 0 || (n == 2 && frag_letters(p[1], &c->mask) < 0)) {
+	if (!b || !*b || frag_letters(b, &c->bits) < 0 ||
+	    (n == 2 && frag_letters(p[1], &c->mask) < 0)) {
 		free(c);
 		return kw_fail(rc, KW_ERR, "expected [+*!]<M|D|R...>[,mask], got '%s'", v);
 	}
@@ -233,6 +243,9 @@ const struct kw_def kw_tos = {"tos", KWF_VALUE, setup_tos, free, match_tos, NULL
 const struct kw_def kw_id = {"id", KWF_VALUE, setup_id, free, match_id, NULL};
 const struct kw_def kw_ipopts = {"ipopts", KWF_VALUE, setup_ipopts, free, match_ipopts, NULL};
 const struct kw_def kw_sameip = {"sameip", KWF_NOVALUE, setup_sameip, NULL, match_sameip, NULL};
-const struct kw_def kw_ip_proto = {"ip_proto", KWF_VALUE, setup_ip_proto, free, match_ip_proto, NULL};
-const struct kw_def kw_fragbits = {"fragbits", KWF_VALUE, setup_fragbits, free, match_fragbits, NULL};
-const struct kw_def kw_fragoffset = {"fragoffset", KWF_VALUE, setup_fragoffset, free, match_fragoffset, NULL};
+const struct kw_def kw_ip_proto = {"ip_proto", KWF_VALUE,      setup_ip_proto,
+				   free,       match_ip_proto, NULL};
+const struct kw_def kw_fragbits = {"fragbits", KWF_VALUE,      setup_fragbits,
+				   free,       match_fragbits, NULL};
+const struct kw_def kw_fragoffset = {"fragoffset", KWF_VALUE,	     setup_fragoffset,
+				     free,	   match_fragoffset, NULL};

@@ -33,7 +33,9 @@ static int setup_isdataat(struct rule_ctx *rc, const char *v)
 				c->var = (int8_t)i;
 		if (c->var == CT_VAR_NONE) {
 			free(c);
-			return kw_fail(rc, KW_ERR, "expected a number or a byte_extract variable, got '%s'", num);
+			return kw_fail(rc, KW_ERR,
+				       "expected a number or a byte_extract variable, got '%s'",
+				       num);
 		}
 	}
 	for (int i = 1; i < n; i++) {

@@ -23,7 +23,8 @@ static int set_u32(struct rule_ctx *rc, const char *v, uint32_t min, uint32_t *o
 {
 	int64_t n;
 	if (kw_parse_int(v, min, UINT32_MAX, &n) < 0)
-		return kw_fail(rc, KW_ERR, "expected a number from %u to 4294967295, got '%s'", min, v);
+		return kw_fail(rc, KW_ERR, "expected a number from %u to 4294967295, got '%s'", min,
+			       v);
 	*out = (uint32_t)n;
 	return KW_OK;
 }
@@ -148,8 +149,10 @@ const struct kw_def kw_msg = {"msg", KWF_VALUE | KWF_STRIP_Q, setup_msg, NULL, N
 const struct kw_def kw_sid = {"sid", KWF_VALUE, setup_sid, NULL, NULL, NULL};
 const struct kw_def kw_rev = {"rev", KWF_VALUE, setup_rev, NULL, NULL, NULL};
 const struct kw_def kw_gid = {"gid", KWF_VALUE, setup_gid, NULL, NULL, NULL};
-const struct kw_def kw_classtype = {"classtype", KWF_VALUE | KWF_STRIP_Q, setup_classtype, NULL, NULL, NULL};
+const struct kw_def kw_classtype = {
+    "classtype", KWF_VALUE | KWF_STRIP_Q, setup_classtype, NULL, NULL, NULL};
 const struct kw_def kw_priority = {"priority", KWF_VALUE, setup_priority, NULL, NULL, NULL};
-const struct kw_def kw_reference = {"reference", KWF_VALUE | KWF_STRIP_Q, setup_reference, NULL, NULL, NULL};
+const struct kw_def kw_reference = {
+    "reference", KWF_VALUE | KWF_STRIP_Q, setup_reference, NULL, NULL, NULL};
 const struct kw_def kw_metadata = {"metadata", KWF_VALUE, setup_metadata, NULL, NULL, NULL};
 const struct kw_def kw_target = {"target", KWF_VALUE, setup_target, NULL, NULL, NULL};

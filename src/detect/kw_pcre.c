@@ -18,11 +18,11 @@ static const struct {
 	char letter;
 	uint16_t buf;
 } buffer_letters[] = {
-	{'U', BUF_HTTP_URI},         {'I', BUF_HTTP_URI_RAW},      {'P', BUF_HTTP_REQUEST_BODY},
-	{'Q', BUF_HTTP_RESPONSE_BODY}, {'H', BUF_HTTP_HEADER},     {'D', BUF_HTTP_HEADER_RAW},
-	{'M', BUF_HTTP_METHOD},      {'C', BUF_HTTP_COOKIE},       {'S', BUF_HTTP_STAT_CODE},
-	{'Y', BUF_HTTP_STAT_MSG},    {'V', BUF_HTTP_USER_AGENT},   {'W', BUF_HTTP_HOST},
-	{'Z', BUF_HTTP_HOST_RAW},
+    {'U', BUF_HTTP_URI},	   {'I', BUF_HTTP_URI_RAW},    {'P', BUF_HTTP_REQUEST_BODY},
+    {'Q', BUF_HTTP_RESPONSE_BODY}, {'H', BUF_HTTP_HEADER},     {'D', BUF_HTTP_HEADER_RAW},
+    {'M', BUF_HTTP_METHOD},	   {'C', BUF_HTTP_COOKIE},     {'S', BUF_HTTP_STAT_CODE},
+    {'Y', BUF_HTTP_STAT_MSG},	   {'V', BUF_HTTP_USER_AGENT}, {'W', BUF_HTTP_HOST},
+    {'Z', BUF_HTTP_HOST_RAW},
 };
 
 static void pcre_free_ctx(void *p)
@@ -64,18 +64,38 @@ static int setup_pcre(struct rule_ctx *rc, const char *v)
 		char f = v[i];
 		int b = -1;
 		switch (f) {
-		case 'i': opts |= PCRE2_CASELESS; break;
-		case 's': opts |= PCRE2_DOTALL; break;
-		case 'm': opts |= PCRE2_MULTILINE; break;
-		case 'x': opts |= PCRE2_EXTENDED; break;
-		case 'A': opts |= PCRE2_ANCHORED; break;
-		case 'E': opts |= PCRE2_DOLLAR_ENDONLY; break;
-		case 'G': opts |= PCRE2_UNGREEDY; break;
-		case 'R': c->flags |= PCRE_RELATIVE; break;
-		case 'B': c->flags |= PCRE_RAWBYTES; break;
-		case 'O': break;
+		case 'i':
+			opts |= PCRE2_CASELESS;
+			break;
+		case 's':
+			opts |= PCRE2_DOTALL;
+			break;
+		case 'm':
+			opts |= PCRE2_MULTILINE;
+			break;
+		case 'x':
+			opts |= PCRE2_EXTENDED;
+			break;
+		case 'A':
+			opts |= PCRE2_ANCHORED;
+			break;
+		case 'E':
+			opts |= PCRE2_DOLLAR_ENDONLY;
+			break;
+		case 'G':
+			opts |= PCRE2_UNGREEDY;
+			break;
+		case 'R':
+			c->flags |= PCRE_RELATIVE;
+			break;
+		case 'B':
+			c->flags |= PCRE_RAWBYTES;
+			break;
+		case 'O':
+			break;
 		default:
-			for (size_t k = 0; k < sizeof(buffer_letters) / sizeof(buffer_letters[0]); k++)
+			for (size_t k = 0; k < sizeof(buffer_letters) / sizeof(buffer_letters[0]);
+			     k++)
 				if (buffer_letters[k].letter == f)
 					b = buffer_letters[k].buf;
 			if (b < 0) {

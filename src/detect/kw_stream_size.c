@@ -68,12 +68,13 @@ static int setup_stream_size(struct rule_ctx *rc, const char *v)
 	if (w < 0 || ucmp_parse(expr, UINT32_MAX, &c->cmp) < 0 ||
 	    (p[1][0] != '<' && p[1][0] != '>' && p[1][0] != '=' && strcmp(p[1], "!="))) {
 		free(c);
-		return kw_fail(rc, KW_ERR, "expected <server|client|both|either>,<op>,<N>, got '%s'", v);
+		return kw_fail(rc, KW_ERR,
+			       "expected <server|client|both|either>,<op>,<N>, got '%s'", v);
 	}
 	c->which = (uint8_t)w;
 	rc->r->flags |= RULE_NEED_FLOW;
 	return rule_ctx_add_pkt_sm(rc, KW_stream_size, c);
 }
 
-const struct kw_def kw_stream_size = {"stream_size", KWF_VALUE, setup_stream_size, free,
-				      match_stream_size, NULL};
+const struct kw_def kw_stream_size = {"stream_size", KWF_VALUE,		setup_stream_size,
+				      free,	     match_stream_size, NULL};

@@ -23,17 +23,48 @@ static int flag_bits(const char *s, uint8_t *out, bool *zero)
 	*out = 0;
 	for (; *s; s++) {
 		switch (*s) {
-		case 'F': case 'f': *out |= TH_FIN; break;
-		case 'S': case 's': *out |= TH_SYN; break;
-		case 'R': case 'r': *out |= TH_RST; break;
-		case 'P': case 'p': *out |= TH_PSH; break;
-		case 'A': case 'a': *out |= TH_ACK; break;
-		case 'U': case 'u': *out |= TH_URG; break;
-		case 'C': case 'c': case '1': *out |= TH_CWR; break;
-		case 'E': case 'e': case '2': *out |= TH_ECE; break;
-		case '0': if (zero) *zero = true; break;
-		case ' ': break;
-		default: return -1;
+		case 'F':
+		case 'f':
+			*out |= TH_FIN;
+			break;
+		case 'S':
+		case 's':
+			*out |= TH_SYN;
+			break;
+		case 'R':
+		case 'r':
+			*out |= TH_RST;
+			break;
+		case 'P':
+		case 'p':
+			*out |= TH_PSH;
+			break;
+		case 'A':
+		case 'a':
+			*out |= TH_ACK;
+			break;
+		case 'U':
+		case 'u':
+			*out |= TH_URG;
+			break;
+		case 'C':
+		case 'c':
+		case '1':
+			*out |= TH_CWR;
+			break;
+		case 'E':
+		case 'e':
+		case '2':
+			*out |= TH_ECE;
+			break;
+		case '0':
+			if (zero)
+				*zero = true;
+			break;
+		case ' ':
+			break;
+		default:
+			return -1;
 		}
 	}
 	return 0;
@@ -77,7 +108,8 @@ static int setup_flags(struct rule_ctx *rc, const char *v)
 	if (!s || !*s || flag_bits(s, &c->flags, &zero) < 0 || (zero && c->flags) ||
 	    (n == 2 && flag_bits(p[1], &c->ignore, NULL) < 0)) {
 		free(c);
-		return kw_fail(rc, KW_ERR, "expected [!*+]<FSRPAUCE12 or 0>[,ignored flags], got '%s'", v);
+		return kw_fail(rc, KW_ERR,
+			       "expected [!*+]<FSRPAUCE12 or 0>[,ignored flags], got '%s'", v);
 	}
 	return rule_ctx_add_pkt_sm(rc, KW_flags, c);
 }

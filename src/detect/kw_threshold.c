@@ -17,8 +17,9 @@ static int parse(struct rule_ctx *rc, const char *v, bool filter)
 	char buf[256], *p[4];
 	int n = kw_split(v, buf, sizeof(buf), p, 4);
 	if (n != (filter ? 3 : 4))
-		return kw_fail(rc, KW_ERR, filter ? "expected track X, count N, seconds N"
-						  : "expected type X, track X, count N, seconds N");
+		return kw_fail(rc, KW_ERR,
+			       filter ? "expected track X, count N, seconds N"
+				      : "expected type X, track X, count N, seconds N");
 	struct threshold_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
@@ -56,7 +57,8 @@ static int parse(struct rule_ctx *rc, const char *v, bool filter)
 	c->track = (uint8_t)track;
 	for (uint16_t i = 0; i < rc->r->post.n; i++) {
 		const struct threshold_ctx *o = rc->r->post.v[i].ctx;
-		if ((rc->r->post.v[i].kw == KW_threshold || rc->r->post.v[i].kw == KW_detection_filter) &&
+		if ((rc->r->post.v[i].kw == KW_threshold ||
+		     rc->r->post.v[i].kw == KW_detection_filter) &&
 		    (o->type == THR_DETECTION_FILTER) == filter) {
 			free(c);
 			return kw_fail(rc, KW_ERR, "given twice in one rule");
@@ -83,5 +85,5 @@ static int setup_detection_filter(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_threshold = {"threshold", KWF_VALUE, setup_threshold, free, NULL, NULL};
-const struct kw_def kw_detection_filter = {"detection_filter", KWF_VALUE, setup_detection_filter,
-					   free, NULL, NULL};
+const struct kw_def kw_detection_filter = {
+    "detection_filter", KWF_VALUE, setup_detection_filter, free, NULL, NULL};

@@ -41,7 +41,8 @@ static int setup_transform(struct rule_ctx *rc, const char *v)
 	/* A transform after the buffer's first match still applies to the whole
 	 * buffer, as in Suricata 5 and 6 (ET Open has such rules). */
 	if (b->n_xform == RULE_MAX_TRANSFORMS)
-		return kw_fail(rc, KW_ERR, "more than %d transforms on one buffer", RULE_MAX_TRANSFORMS);
+		return kw_fail(rc, KW_ERR, "more than %d transforms on one buffer",
+			       RULE_MAX_TRANSFORMS);
 	void *arg = NULL;
 	if (id == XFORM_XOR) {
 		size_t n = strlen(v);
@@ -113,7 +114,8 @@ static uint32_t url_decode(const uint8_t *in, uint32_t len, uint8_t *out, uint32
 {
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < len && o < cap; i++) {
-		if (in[i] == '%' && i + 2 < len + 0 && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
+		if (in[i] == '%' && i + 2 < len + 0 && hexv(in[i + 1]) >= 0 &&
+		    hexv(in[i + 2]) >= 0) {
 			out[o++] = (uint8_t)(hexv(in[i + 1]) << 4 | hexv(in[i + 2]));
 			i += 2;
 		} else if (in[i] == '+') {
@@ -127,7 +129,8 @@ static uint32_t url_decode(const uint8_t *in, uint32_t len, uint8_t *out, uint32
 
 static uint32_t from_base64(const uint8_t *in, uint32_t len, uint8_t *out, uint32_t cap)
 {
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tbl[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	uint32_t acc = 0, bits = 0, o = 0;
 	for (uint32_t i = 0; i < len && o < cap; i++) {
 		const char *p = in[i] ? strchr(tbl, in[i]) : NULL;

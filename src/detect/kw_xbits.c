@@ -25,7 +25,7 @@ struct xbits_ctx {
 	uint32_t expire; /* seconds; 0 = none */
 };
 
-#define XB_SLOTS 65536 /* power of two */
+#define XB_SLOTS  65536 /* power of two */
 #define XB_PROBES 32
 
 struct xb_slot {
@@ -137,7 +137,8 @@ static int setup_xbits(struct rule_ctx *rc, const char *v)
 	char buf[256], *p[4];
 	int n = kw_split(v, buf, sizeof(buf), p, 4);
 	if (n < 3)
-		return kw_fail(rc, KW_ERR, "expected OP,NAME,track ip_src|ip_dst|ip_pair[,expire N]");
+		return kw_fail(rc, KW_ERR,
+			       "expected OP,NAME,track ip_src|ip_dst|ip_pair[,expire N]");
 	struct xbits_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
 		return kw_fail(rc, KW_ERR, "out of memory");
@@ -151,11 +152,15 @@ static int setup_xbits(struct rule_ctx *rc, const char *v)
 				tr = i;
 	int64_t e = 0;
 	if (op < 0 || tr < 0 || !*p[1] ||
-	    (n == 4 && (strncmp(p[3], "expire ", 7) || kw_parse_int(p[3] + 7, 1, 86400 * 365, &e) < 0))) {
+	    (n == 4 &&
+	     (strncmp(p[3], "expire ", 7) || kw_parse_int(p[3] + 7, 1, 86400 * 365, &e) < 0))) {
 		free(c);
-		return kw_fail(rc, KW_ERR, "expected OP,NAME,track ip_src|ip_dst|ip_pair[,expire N], got '%s'", v);
+		return kw_fail(rc, KW_ERR,
+			       "expected OP,NAME,track ip_src|ip_dst|ip_pair[,expire N], got '%s'",
+			       v);
 	}
-	int id = name_table_intern(&rc->rs->flowbits, p[1]); /* a name space of its own is not needed */
+	int id =
+	    name_table_intern(&rc->rs->flowbits, p[1]); /* a name space of its own is not needed */
 	if (id < 0) {
 		free(c);
 		return kw_fail(rc, KW_ERR, "too many names");

@@ -24,10 +24,13 @@
 #define MAX_RULE_LEN (64 * 1024)
 
 static const char *const action_names[] = {
-	[ACTION_ALERT] = "alert",         [ACTION_PASS] = "pass",
-	[ACTION_DROP] = "drop",           [ACTION_REJECT] = "reject",
-	[ACTION_REJECTSRC] = "rejectsrc", [ACTION_REJECTDST] = "rejectdst",
-	[ACTION_REJECTBOTH] = "rejectboth",
+    [ACTION_ALERT] = "alert",
+    [ACTION_PASS] = "pass",
+    [ACTION_DROP] = "drop",
+    [ACTION_REJECT] = "reject",
+    [ACTION_REJECTSRC] = "rejectsrc",
+    [ACTION_REJECTDST] = "rejectdst",
+    [ACTION_REJECTBOTH] = "rejectboth",
 };
 
 const char *rule_action_name(int action)
@@ -176,8 +179,10 @@ static int bind_buffer_proto(struct rule *r, unsigned buf, char *msg, size_t msg
 		bool tcp = proto_has(&r->proto, 6), udp = proto_has(&r->proto, 17);
 		if (!r->proto.any && !(tcp && alproto_over_tcp(bi->alproto)) &&
 		    !(udp && alproto_over_udp(bi->alproto))) {
-			snprintf(msg, msglen, "buffer %s is for %s, which does not run over this rule's protocol",
-				 bi->name, alproto_name(bi->alproto));
+			snprintf(
+			    msg, msglen,
+			    "buffer %s is for %s, which does not run over this rule's protocol",
+			    bi->name, alproto_name(bi->alproto));
 			return KW_ERR;
 		}
 		r->proto.alproto = bi->alproto;
@@ -491,7 +496,8 @@ struct rule *rule_parse(struct ruleset *rs, const char *text, struct rule_err *e
 				i++;
 			}
 			if (i >= end) {
-				fail(e, KW_ERR, (unsigned)ns, name, "the value is not terminated by ';'");
+				fail(e, KW_ERR, (unsigned)ns, name,
+				     "the value is not terminated by ';'");
 				goto bad;
 			}
 			memcpy(obuf, text + vs, i - vs);
@@ -499,13 +505,15 @@ struct rule *rule_parse(struct ruleset *rs, const char *text, struct rule_err *e
 			value = kw_trim(obuf);
 			vcol = vs;
 		} else if (i >= end || text[i] != ';') {
-			fail(e, KW_ERR, (unsigned)ns, name, "expected ':' or ';' after the keyword");
+			fail(e, KW_ERR, (unsigned)ns, name,
+			     "expected ':' or ';' after the keyword");
 			goto bad;
 		}
 		i++; /* the ';' */
 		rcode = setup_option(&rc, name, value, e);
 		if (rcode) {
-			fail(e, rcode, (unsigned)(rcode == KW_ERR && value ? vcol : ns), name, rc.err);
+			fail(e, rcode, (unsigned)(rcode == KW_ERR && value ? vcol : ns), name,
+			     rc.err);
 			goto bad;
 		}
 	}

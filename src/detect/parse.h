@@ -13,11 +13,11 @@
 struct ruleset;
 
 struct rule_err {
-	int code;      /* KW_ERR or KW_UNSUPPORTED */
-	unsigned col;  /* 1-based column in the rule text */
-	char kw[40];   /* the keyword (or header part) concerned */
+	int code;     /* KW_ERR or KW_UNSUPPORTED */
+	unsigned col; /* 1-based column in the rule text */
+	char kw[40];  /* the keyword (or header part) concerned */
 	char msg[256];
-	char reason[128]; /* for KW_UNSUPPORTED: the counted reason ("keyword xbits") */
+	char reason[128];    /* for KW_UNSUPPORTED: the counted reason ("keyword xbits") */
 	const char *waiting; /* loaded but waiting for this buffer (name), or NULL */
 };
 

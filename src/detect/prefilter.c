@@ -11,9 +11,9 @@
 #include "core/log.h"
 #include "detect/content.h"
 
-#define NPORTS        65536
+#define NPORTS	      65536
 #define MAX_KEY_PORTS 1024 /* a rule for more ports than this counts as any-port */
-#define MAX_DBS       65534
+#define MAX_DBS	      65534
 
 void prefilter_literal(const struct content *c, const uint8_t **p, uint32_t *n)
 {
@@ -58,7 +58,8 @@ static int compile(struct pf_db *d)
 	if (hs_compile_lit_multi(pats, flags, ids, lens, d->n, HS_MODE_BLOCK, NULL, &d->db, &err) !=
 	    HS_SUCCESS) {
 		int bad = err ? err->expression : -1;
-		log_error("rules: building the prefilter failed: %s (sid %u)", err ? err->message : "?",
+		log_error("rules: building the prefilter failed: %s (sid %u)",
+			  err ? err->message : "?",
 			  bad >= 0 && (uint32_t)bad < d->n ? d->rules[bad]->sid : 0);
 		hs_free_compile_error(err);
 		goto out;
@@ -223,9 +224,10 @@ int prefilter_build(struct prefilter *pf, const struct rule *const *rules, uint3
 	for (uint32_t d = 0; d < pf->n_dbs; d++)
 		if (compile(&pf->dbs[d]) < 0)
 			goto out;
-	log_debug("prefilter: %u rules: %u for any port, %u by destination port, %u by source port, "
-		  "%u port databases",
-		  n, pf->any.n, ndp, nsp, pf->n_dbs);
+	log_debug(
+	    "prefilter: %u rules: %u for any port, %u by destination port, %u by source port, "
+	    "%u port databases",
+	    n, pf->any.n, ndp, nsp, pf->n_dbs);
 	size_t sz;
 	if (pf->any.db && hs_database_size(pf->any.db, &sz) == HS_SUCCESS)
 		pf->bytes += sz;

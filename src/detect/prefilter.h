@@ -30,7 +30,7 @@ struct prefilter {
 	uint32_t n_dbs;
 	uint16_t *dp_map; /* port -> index in dbs + 1; 0 = none (NULL without ports) */
 	uint16_t *sp_map;
-	uint64_t bytes;   /* compiled size */
+	uint64_t bytes; /* compiled size */
 };
 
 /*

@@ -53,7 +53,8 @@ static const struct detect_profile *sort_p;
 
 static int by_rule_ns(const void *a, const void *b)
 {
-	uint64_t x = sort_p->rule[*(const uint32_t *)a].ns, y = sort_p->rule[*(const uint32_t *)b].ns;
+	uint64_t x = sort_p->rule[*(const uint32_t *)a].ns,
+		 y = sort_p->rule[*(const uint32_t *)b].ns;
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -84,26 +85,28 @@ void profile_report(const struct detect_profile *p, const struct detect_engine *
 	qsort(di, p->n_dbs, sizeof(*di), by_db_ns);
 	fprintf(out, "rule profile: %llu checks, %.3f s in rule checks; top %u rules by time:\n",
 		(unsigned long long)total_checks, total_ns / 1e9, top);
-	fprintf(out, "  %10s %12s %10s %10s %9s  %s\n", "sid", "checks", "matches", "ms", "ns/check",
-		"where");
+	fprintf(out, "  %10s %12s %10s %10s %9s  %s\n", "sid", "checks", "matches", "ms",
+		"ns/check", "where");
 	for (uint32_t k = 0; k < top && k < p->n_rules; k++) {
 		const struct profile_rule *pr = &p->rule[ri[k]];
 		const struct rule *r = rs->rules[ri[k]];
 		if (!pr->checks)
 			break;
 		fprintf(out, "  %10u %12llu %10llu %10.1f %9llu  %s:%u\n", r->sid,
-			(unsigned long long)pr->checks, (unsigned long long)pr->matches, pr->ns / 1e6,
-			(unsigned long long)(pr->ns / pr->checks), r->file, r->line);
+			(unsigned long long)pr->checks, (unsigned long long)pr->matches,
+			pr->ns / 1e6, (unsigned long long)(pr->ns / pr->checks), r->file, r->line);
 	}
 	fprintf(out, "prefilter databases by time:\n");
-	fprintf(out, "  %-22s %10s %12s %12s %10s\n", "database", "scans", "bytes", "candidates", "ms");
+	fprintf(out, "  %-22s %10s %12s %12s %10s\n", "database", "scans", "bytes", "candidates",
+		"ms");
 	for (uint32_t k = 0; k < top && k < p->n_dbs; k++) {
 		const struct profile_db *pd = &p->db[di[k]];
 		if (!pd->scans)
 			break;
-		fprintf(out, "  %-22s %10llu %12llu %12llu %10.1f\n", detect_engine_db_name(de, di[k]),
-			(unsigned long long)pd->scans, (unsigned long long)pd->bytes,
-			(unsigned long long)pd->candidates, pd->ns / 1e6);
+		fprintf(out, "  %-22s %10llu %12llu %12llu %10.1f\n",
+			detect_engine_db_name(de, di[k]), (unsigned long long)pd->scans,
+			(unsigned long long)pd->bytes, (unsigned long long)pd->candidates,
+			pd->ns / 1e6);
 	}
 	if (json) {
 		fprintf(json, "{\"rules\":[");
@@ -113,7 +116,9 @@ void profile_report(const struct detect_profile *p, const struct detect_engine *
 			if (!pr->checks)
 				break;
 			const struct rule *r = rs->rules[ri[k]];
-			fprintf(json, "%s{\"gid\":%u,\"sid\":%u,\"checks\":%llu,\"matches\":%llu,\"ns\":%llu}",
+			fprintf(json,
+				"%s{\"gid\":%u,\"sid\":%u,\"checks\":%llu,\"matches\":%llu,\"ns\":%"
+				"llu}",
 				first ? "" : ",", r->gid, r->sid, (unsigned long long)pr->checks,
 				(unsigned long long)pr->matches, (unsigned long long)pr->ns);
 			first = false;
@@ -125,7 +130,8 @@ void profile_report(const struct detect_profile *p, const struct detect_engine *
 			if (!pd->scans)
 				break;
 			fprintf(json,
-				"%s{\"name\":\"%s\",\"scans\":%llu,\"bytes\":%llu,\"candidates\":%llu,\"ns\":%llu}",
+				"%s{\"name\":\"%s\",\"scans\":%llu,\"bytes\":%llu,\"candidates\":%"
+				"llu,\"ns\":%llu}",
 				first ? "" : ",", detect_engine_db_name(de, di[k]),
 				(unsigned long long)pd->scans, (unsigned long long)pd->bytes,
 				(unsigned long long)pd->candidates, (unsigned long long)pd->ns);

@@ -46,8 +46,8 @@ static inline void profile_rule(struct detect_profile *p, uint32_t id, bool matc
 	p->rule[id].ns += ns;
 }
 
-static inline void profile_db(struct detect_profile *p, uint32_t id, uint32_t bytes,
-			      uint32_t cands, uint64_t ns)
+static inline void profile_db(struct detect_profile *p, uint32_t id, uint32_t bytes, uint32_t cands,
+			      uint64_t ns)
 {
 	p->db[id].scans++;
 	p->db[id].bytes += bytes;

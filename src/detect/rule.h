@@ -33,33 +33,33 @@ enum rule_action {
 };
 
 /* rule.flags */
-#define RULE_BIDIR          0x00000001u /* <> */
-#define RULE_NOALERT        0x00000002u
-#define RULE_TOSERVER       0x00000004u /* flow:to_server */
-#define RULE_TOCLIENT       0x00000008u
+#define RULE_BIDIR	    0x00000001u /* <> */
+#define RULE_NOALERT	    0x00000002u
+#define RULE_TOSERVER	    0x00000004u /* flow:to_server */
+#define RULE_TOCLIENT	    0x00000008u
 #define RULE_ESTABLISHED    0x00000010u
-#define RULE_NOT_EST        0x00000020u
-#define RULE_STATELESS      0x00000040u
+#define RULE_NOT_EST	    0x00000020u
+#define RULE_STATELESS	    0x00000040u
 #define RULE_ONLY_STREAM    0x00000080u
-#define RULE_NO_STREAM      0x00000100u /* inspect packets, not the reassembled stream */
+#define RULE_NO_STREAM	    0x00000100u /* inspect packets, not the reassembled stream */
 #define RULE_NEED_PACKET    0x00000200u /* a keyword only makes sense per packet (dsize ...) */
-#define RULE_WAITING        0x00000400u /* inspects an app-layer buffer not yet produced */
-#define RULE_PKT_PROTO      0x00000800u /* tcp-pkt: never the stream */
+#define RULE_WAITING	    0x00000400u /* inspects an app-layer buffer not yet produced */
+#define RULE_PKT_PROTO	    0x00000800u /* tcp-pkt: never the stream */
 #define RULE_STREAM_PROTO   0x00001000u /* tcp-stream */
-#define RULE_NEED_FLOW      0x00002000u /* needs flow state (flow:, flowbits ...) */
+#define RULE_NEED_FLOW	    0x00002000u /* needs flow state (flow:, flowbits ...) */
 #define RULE_FLOW_ONLY_FRAG 0x00004000u /* flow:only_frag */
 #define RULE_FLOW_NO_FRAG   0x00008000u
-#define RULE_IPV4_ONLY      0x00010000u /* protocol ipv4 */
-#define RULE_IPV6_ONLY      0x00020000u /* protocol ipv6 */
+#define RULE_IPV4_ONLY	    0x00010000u /* protocol ipv4 */
+#define RULE_IPV6_ONLY	    0x00020000u /* protocol ipv6 */
 
 /* One keyword match: the keyword and what its setup built. */
 #define SM_RELATIVE 0x0001 /* relative to the previous inspection match */
 #define SM_RELNEXT  0x0002 /* a relative inspection keyword follows */
 
 struct sm {
-	uint16_t kw;   /* index in the keyword registry */
+	uint16_t kw;	/* index in the keyword registry */
 	uint16_t flags; /* SM_* */
-	void *ctx;     /* owned; freed by the keyword's free function */
+	void *ctx;	/* owned; freed by the keyword's free function */
 };
 
 struct sm_list {
@@ -71,7 +71,7 @@ struct sm_list {
 
 /* The matches against one buffer, after its transforms. */
 struct rule_buf {
-	uint16_t buf;                /* buffer id (buffers.def) */
+	uint16_t buf; /* buffer id (buffers.def) */
 	uint8_t n_xform;
 	uint8_t xform[RULE_MAX_TRANSFORMS]; /* transform ids (transforms.def) */
 	void *xform_arg[RULE_MAX_TRANSFORMS];
@@ -84,7 +84,7 @@ struct rule_buf {
 struct rule_proto {
 	uint8_t ipproto[32]; /* bitmap of IP protocol numbers */
 	uint16_t alproto;    /* app-layer protocol id (app/proto.def); 0 = none */
-	bool any;            /* "ip" */
+	bool any;	     /* "ip" */
 };
 
 struct rule_ref {
@@ -96,10 +96,10 @@ struct rule_meta {
 };
 
 struct rule {
-	uint32_t id;  /* dense index in the ruleset (set by the loader) */
+	uint32_t id; /* dense index in the ruleset (set by the loader) */
 	uint32_t gid, sid, rev;
 	uint8_t action;
-	uint8_t priority; /* 1 high .. 255; 0 = from classtype, else 3 */
+	uint8_t priority;   /* 1 high .. 255; 0 = from classtype, else 3 */
 	uint16_t classtype; /* index in the classification table; 0 = none */
 	uint32_t flags;
 	char *msg;

@@ -17,9 +17,9 @@
 #include "detect/keyword.h"
 #include "detect/parse.h"
 
-#define MAX_LINE       (64 * 1024) /* a rule, after joining continued lines */
-#define MAX_NAMES      65536
-#define MAX_RULES      (4u * 1024 * 1024)
+#define MAX_LINE  (64 * 1024) /* a rule, after joining continued lines */
+#define MAX_NAMES 65536
+#define MAX_RULES (4u * 1024 * 1024)
 
 static const struct {
 	const char *name, *desc;
@@ -311,8 +311,9 @@ int ruleset_load_classification(struct ruleset *rs, const char *path)
 		int64_t prio;
 		if (kw_split(s + strlen(pfx), buf, sizeof(buf), p, 3) != 3 ||
 		    kw_parse_int(p[2], 1, 255, &prio) < 0 || !*p[0]) {
-			log_error("%s:%u: expected 'config classification: name,description,priority'",
-				  path, lineno);
+			log_error(
+			    "%s:%u: expected 'config classification: name,description,priority'",
+			    path, lineno);
 			rc = -1;
 			continue;
 		}
@@ -350,7 +351,7 @@ static void count_reason(struct reason_count **arr, uint32_t *n, const char *rea
 }
 
 static void message(struct ruleset *rs, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void message(struct ruleset *rs, int level, const char *fmt, ...)
 {
@@ -425,9 +426,11 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 			if (!strcmp(e.msg, "unsupported keyword"))
 				snprintf(reason, sizeof(reason), "keyword %s", e.reason);
 			else
-				snprintf(reason, sizeof(reason), "%s", e.reason[0] ? e.reason : e.kw);
+				snprintf(reason, sizeof(reason), "%s",
+					 e.reason[0] ? e.reason : e.kw);
 			count_reason(&rs->skips, &rs->n_skip_reasons, reason, file, line);
-			message(rs, LOG_INFO, "%s:%u:%u: skipped: %s: %s", file, line, e.col, e.kw, e.msg);
+			message(rs, LOG_INFO, "%s:%u:%u: skipped: %s: %s", file, line, e.col, e.kw,
+				e.msg);
 			return 1;
 		}
 		rs->n_errors++;
@@ -444,8 +447,9 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 	if (dup >= 0) {
 		struct rule *o = rs->rules[dup];
 		rs->n_duplicates++;
-		message(rs, LOG_ERROR, "%s:%u: duplicate sid %u (gid %u), first at %s:%u: keeping rev %u",
-			file, line, r->sid, r->gid, o->file, o->line, r->rev > o->rev ? r->rev : o->rev);
+		message(rs, LOG_ERROR,
+			"%s:%u: duplicate sid %u (gid %u), first at %s:%u: keeping rev %u", file,
+			line, r->sid, r->gid, o->file, o->line, r->rev > o->rev ? r->rev : o->rev);
 		if (r->rev > o->rev) {
 			r->id = o->id;
 			rs->rules[dup] = r;
@@ -477,7 +481,8 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 oom:
 	rule_free(r);
 	rs->n_errors++;
-	message(rs, LOG_ERROR, "%s:%u: out of memory (or more than %u rules)", file, line, MAX_RULES);
+	message(rs, LOG_ERROR, "%s:%u: out of memory (or more than %u rules)", file, line,
+		MAX_RULES);
 	return -1;
 }
 
@@ -515,7 +520,8 @@ int ruleset_load_file(struct ruleset *rs, const char *path)
 		lineno++;
 		if (r < 0) {
 			rs->n_errors++;
-			message(rs, LOG_ERROR, "%s:%u: line longer than %d bytes", name, lineno, MAX_LINE);
+			message(rs, LOG_ERROR, "%s:%u: line longer than %d bytes", name, lineno,
+				MAX_LINE);
 			free(rule);
 			rule = NULL;
 			rlen = 0;
@@ -534,7 +540,8 @@ int ruleset_load_file(struct ruleset *rs, const char *path)
 			line[--len] = '\0';
 		if (rlen + len > MAX_LINE) {
 			rs->n_errors++;
-			message(rs, LOG_ERROR, "%s:%u: rule longer than %d bytes", name, start, MAX_LINE);
+			message(rs, LOG_ERROR, "%s:%u: rule longer than %d bytes", name, start,
+				MAX_LINE);
 			free(rule);
 			rule = NULL;
 			rlen = 0;
@@ -627,8 +634,10 @@ void ruleset_report(const struct ruleset *rs, FILE *out)
 {
 	uint32_t total = rs->n_loaded + rs->n_skipped + rs->n_errors;
 	if (rs->n_messages > rs->max_messages)
-		fprintf(out, "(%u more messages not shown; --set detect.max-rule-messages=N shows more)\n",
-			rs->n_messages - rs->max_messages);
+		fprintf(
+		    out,
+		    "(%u more messages not shown; --set detect.max-rule-messages=N shows more)\n",
+		    rs->n_messages - rs->max_messages);
 	fprintf(out, "rules: %u read, %u loaded (%.1f%%), %u skipped as unsupported, %u errors",
 		total, rs->n_loaded, total ? 100.0 * rs->n_loaded / total : 0.0, rs->n_skipped,
 		rs->n_errors);
@@ -642,8 +651,8 @@ void ruleset_report(const struct ruleset *rs, FILE *out)
 			qsort(s, rs->n_skip_reasons, sizeof(*s), cmp_reason);
 			fprintf(out, "skipped, by reason:\n");
 			for (uint32_t i = 0; i < rs->n_skip_reasons; i++)
-				fprintf(out, "  %6u  %s (first at %s:%u)\n", s[i].count, s[i].reason,
-					s[i].first_file, s[i].first_line);
+				fprintf(out, "  %6u  %s (first at %s:%u)\n", s[i].count,
+					s[i].reason, s[i].first_file, s[i].first_line);
 			free(s);
 		}
 	}
@@ -652,7 +661,9 @@ void ruleset_report(const struct ruleset *rs, FILE *out)
 		if (s) {
 			memcpy(s, rs->waits, rs->n_wait_reasons * sizeof(*s));
 			qsort(s, rs->n_wait_reasons, sizeof(*s), cmp_reason);
-			fprintf(out, "loaded, waiting for the application layer (%u rules), by first buffer:\n",
+			fprintf(out,
+				"loaded, waiting for the application layer (%u rules), by first "
+				"buffer:\n",
 				rs->n_waiting);
 			for (uint32_t i = 0; i < rs->n_wait_reasons; i++)
 				fprintf(out, "  %6u  %s\n", s[i].count, s[i].reason);
@@ -662,7 +673,8 @@ void ruleset_report(const struct ruleset *rs, FILE *out)
 	if (rs->n_tagged)
 		fprintf(out, "tag: accepted on %u rules (tagging is not done)\n", rs->n_tagged);
 	if (rs->n_unknown_refs)
-		fprintf(out, "references: %u to systems not in reference.config (kept as written)\n",
+		fprintf(out,
+			"references: %u to systems not in reference.config (kept as written)\n",
 			rs->n_unknown_refs);
 	fprintf(out, "flowbits: %u names; flowints: %u names; load time %.3f s\n", rs->flowbits.n,
 		rs->flowints.n, rs->load_ns / 1e9);

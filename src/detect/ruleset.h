@@ -52,8 +52,8 @@ struct ruleset {
 	struct classtype *classes; /* [0] unused */
 	uint32_t n_classes;
 	struct name_table flowbits, flowints;
-	struct name_table refsys;  /* reference systems (lower case) */
-	char **refurl;             /* their URL prefixes, by refsys id */
+	struct name_table refsys; /* reference systems (lower case) */
+	char **refurl;		  /* their URL prefixes, by refsys id */
 
 	char **files; /* names of loaded files (rules borrow them) */
 	uint32_t n_files;
@@ -68,7 +68,7 @@ struct ruleset {
 	uint32_t n_wait_reasons;
 	uint32_t *sid_index; /* (gid, sid) -> rule index + 1, open addressing */
 	uint32_t sid_cap;
-	FILE *report;       /* where per-rule messages go (NULL: the log) */
+	FILE *report;	       /* where per-rule messages go (NULL: the log) */
 	uint32_t max_messages; /* per-rule messages printed before summarising */
 	uint32_t n_messages;
 	uint64_t load_ns;

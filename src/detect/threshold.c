@@ -82,9 +82,8 @@ static void make_key(uint8_t *key, const struct threshold_ctx *c, const struct p
 	}
 }
 
-bool threshold_check(struct threshold_table *t, const struct rule *r,
-		     const struct threshold_ctx *c, const struct packet *p, const struct flow *f,
-		     struct counters *cnt)
+bool threshold_check(struct threshold_table *t, const struct rule *r, const struct threshold_ctx *c,
+		     const struct packet *p, const struct flow *f, struct counters *cnt)
 {
 	uint8_t key[33];
 	make_key(key, c, p, f);

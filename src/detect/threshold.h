@@ -24,8 +24,7 @@ struct threshold_table *threshold_table_new(const struct config *cfg);
 void threshold_table_free(struct threshold_table *t);
 
 /* Count one match; true when the rule may alert. Thread-safe. */
-bool threshold_check(struct threshold_table *t, const struct rule *r,
-		     const struct threshold_ctx *c, const struct packet *p, const struct flow *f,
-		     struct counters *cnt);
+bool threshold_check(struct threshold_table *t, const struct rule *r, const struct threshold_ctx *c,
+		     const struct packet *p, const struct flow *f, struct counters *cnt);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * thresholdcfg — see thresholdcfg.h.
  *
- *   threshold gen_id G, sig_id S, type limit|threshold|both, track by_src|by_dst|by_rule|by_both, count C, seconds N
- *   event_filter ...   (the same)
- *   suppress gen_id G, sig_id S[, track by_src|by_dst|by_either, ip ADDRESSES]
+ *   threshold gen_id G, sig_id S, type limit|threshold|both, track by_src|by_dst|by_rule|by_both,
+ * count C, seconds N event_filter ...   (the same) suppress gen_id G, sig_id S[, track
+ * by_src|by_dst|by_either, ip ADDRESSES]
  *
  * sig_id 0 means every rule of gen_id; gen_id 0 with sig_id 0 every rule.
  */
@@ -17,7 +17,7 @@
 #include "core/log.h"
 #include "detect/keyword.h"
 
-#define MAX_LINE 8192
+#define MAX_LINE    8192
 #define MAX_ENTRIES 65536
 
 struct tc_entry {
@@ -33,8 +33,8 @@ struct threshold_config {
 	uint32_t n;
 };
 
-static int set_kv(const char *path, unsigned line, struct tc_entry *e, const char *key,
-		  char *val, const struct ruleset *rs)
+static int set_kv(const char *path, unsigned line, struct tc_entry *e, const char *key, char *val,
+		  const struct ruleset *rs)
 {
 	static const char *const types[] = {"limit", "threshold", "both"};
 	static const char *const tracks[] = {"by_src", "by_dst", "by_rule", "by_both"};
@@ -96,7 +96,8 @@ static int parse_line(struct threshold_config *tc, const char *path, unsigned li
 {
 	char *sp = strpbrk(s, " \t");
 	if (!sp) {
-		log_error("%s:%u: expected 'threshold|event_filter|suppress key value, ...'", path, line);
+		log_error("%s:%u: expected 'threshold|event_filter|suppress key value, ...'", path,
+			  line);
 		return -1;
 	}
 	*sp = '\0';

@@ -56,7 +56,8 @@ static void test_addrset(void)
 	CHECK(ip4_in(&s, "2.0.0.1"));
 	ipset_free(&s);
 
-	CHECK_EQ(ipset_parse(&s, "[1.2.3.4-1.2.3.9, 10.0.0.0/255.255.0.0]", ruleset_var, rs, &e), 0);
+	CHECK_EQ(ipset_parse(&s, "[1.2.3.4-1.2.3.9, 10.0.0.0/255.255.0.0]", ruleset_var, rs, &e),
+		 0);
 	CHECK(ip4_in(&s, "1.2.3.9"));
 	CHECK(!ip4_in(&s, "1.2.3.10"));
 	CHECK(ip4_in(&s, "10.0.200.1"));
@@ -148,12 +149,14 @@ static void test_parse_ok(void)
 {
 	struct rule_err e;
 	struct rule *r = parse(
-		"alert tcp $HOME_NET any -> $EXTERNAL_NET $HTTP_PORTS (msg:\"a \\\"quoted\\\" \\; msg\"; "
-		"flow:established,to_server; content:\"GET\"; http_method; content:\"/x.php?id=\"; "
-		"http_uri; fast_pattern; content:\"|0d 0a|Host|3a|\"; metadata:former_category "
-		"MALWARE, signature_severity Major; reference:url,example.com; classtype:trojan-activity; "
-		"sid:2000001; rev:3;)",
-		&e);
+	    "alert tcp $HOME_NET any -> $EXTERNAL_NET $HTTP_PORTS (msg:\"a \\\"quoted\\\" \\; "
+	    "msg\"; "
+	    "flow:established,to_server; content:\"GET\"; http_method; content:\"/x.php?id=\"; "
+	    "http_uri; fast_pattern; content:\"|0d 0a|Host|3a|\"; metadata:former_category "
+	    "MALWARE, signature_severity Major; reference:url,example.com; "
+	    "classtype:trojan-activity; "
+	    "sid:2000001; rev:3;)",
+	    &e);
 	CHECK(r != NULL);
 	if (!r)
 		return;
@@ -231,11 +234,17 @@ static void test_inspect(void)
 	CHECK_EQ(INS("byte_test:2,=,0x0201,0,little;", "\x01\x02"), 1);
 	/* byte_jump over a length field (from the end of the field), then a
 	 * relative content */
-	CHECK_EQ(INS("byte_jump:1,0; content:\"Z\"; within:1;", "\x02" "abZ"), 1);
-	CHECK_EQ(INS("byte_jump:1,0; content:\"Z\"; within:1;", "\x03" "abZ"), 0);
+	CHECK_EQ(INS("byte_jump:1,0; content:\"Z\"; within:1;", "\x02"
+								"abZ"),
+		 1);
+	CHECK_EQ(INS("byte_jump:1,0; content:\"Z\"; within:1;", "\x03"
+								"abZ"),
+		 0);
 	/* byte_extract feeding a distance */
-	CHECK_EQ(INS("byte_extract:1,0,skip; content:\"Q\"; distance:skip; within:1;", "\x02xxQ"), 1);
-	CHECK_EQ(INS("byte_extract:1,0,skip; content:\"Q\"; distance:skip; within:1;", "\x01xxQ"), 0);
+	CHECK_EQ(INS("byte_extract:1,0,skip; content:\"Q\"; distance:skip; within:1;", "\x02xxQ"),
+		 1);
+	CHECK_EQ(INS("byte_extract:1,0,skip; content:\"Q\"; distance:skip; within:1;", "\x01xxQ"),
+		 0);
 	CHECK_EQ(INS("content:\"ab\"; isdataat:2,relative;", "abcd"), 1);
 	CHECK_EQ(INS("content:\"ab\"; isdataat:2,relative;", "abc"), 0);
 	CHECK_EQ(INS("content:\"ab\"; isdataat:!1,relative;", "ab"), 1);
@@ -252,7 +261,8 @@ static void test_inspect(void)
 		 0);
 	CHECK_EQ(INS("content:\"a\"; byte_math:bytes 1,offset 0,oper +,rvalue 1,result r,relative; "
 		     "content:\"b\"; distance:r; within:1;",
-		     "a\x01x" "bb"),
+		     "a\x01x"
+		     "bb"),
 		 1);
 }
 
