@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/applayer.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/log.h"
@@ -394,6 +395,13 @@ static void features(void)
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		puts(list[i]);
+	/* each app-layer parser: its protocol, and its EVE record type */
+	for (uint16_t a = 1; a < ALPROTO_MAX; a++) {
+		const struct app_parser *ap = app_parser_for(a);
+		if (!ap || ap->alproto != a)
+			continue;
+		printf("app:%s\nevent:%s\n", alproto_name(a), alproto_name(a));
+	}
 }
 
 int main(int argc, char **argv)

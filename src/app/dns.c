@@ -81,6 +81,22 @@ const char *dns_type_name(uint16_t type)
 		return "AXFR";
 	case 257:
 		return "CAA";
+	case 10:
+		return "NULL";
+	case 44:
+		return "SSHFP";
+	case 17:
+		return "RP";
+	case 37:
+		return "CERT";
+	case 39:
+		return "DNAME";
+	case 249:
+		return "TKEY";
+	case 250:
+		return "TSIG";
+	case 251:
+		return "IXFR";
 	default:
 		return NULL;
 	}
@@ -194,9 +210,12 @@ static enum dns_err rdata_text(struct rd r, uint32_t off, uint16_t rdlen, struct
 			return e;
 		if (o + 20 > off + (uint32_t)rdlen)
 			return DNS_ERR_RDATA;
+		for (int i = 0; i < 5; i++)
+			rr->soa[i] = rd_be32(r, o + 4u * (uint32_t)i);
+		rr->soa_mlen = n1.len < 100 ? n1.len : 100;
+		rr->soa_rlen = n2.len < 100 ? n2.len : 100;
 		snprintf(rr->text, sizeof(rr->text), "%.100s %.100s %u %u %u %u %u", n1.s, n2.s,
-			 rd_be32(r, o), rd_be32(r, o + 4), rd_be32(r, o + 8), rd_be32(r, o + 12),
-			 rd_be32(r, o + 16));
+			 rr->soa[0], rr->soa[1], rr->soa[2], rr->soa[3], rr->soa[4]);
 		return DNS_OK;
 	}
 	case DNS_TXT: {

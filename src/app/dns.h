@@ -69,6 +69,10 @@ struct dns_rr {
 	uint8_t raw[DNS_MAX_RDATA];
 	uint16_t raw_len;  /* bytes kept in raw[] */
 	uint16_t rdlength; /* as on the wire */
+	/* SOA: serial, refresh, retry, expire, minimum; text starts with
+	 * mname (soa_mlen bytes), a space, rname (soa_rlen bytes) */
+	uint32_t soa[5];
+	uint16_t soa_mlen, soa_rlen;
 	bool has_text;
 };
 

@@ -58,6 +58,7 @@ struct config {
 	uint32_t stats_interval;
 	bool eve_flow;
 	bool eve_stats;
+	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

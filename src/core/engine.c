@@ -87,8 +87,21 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_flow)
 		eve_write_flow(&w->out, f, reason);
-	if (w->dt)
-		detect_flow_end(w->dt, f);
+}
+
+static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struct app_tx *tx,
+		  int dir, uint8_t level)
+{
+	struct worker *w = ctx;
+	eve_write_tx(&w->out, &w->eng->cfg, p, f, tx, dir, level);
+}
+
+static void on_app_event(void *ctx, const struct packet *p, struct flow *f, int dir,
+			 uint16_t alproto, enum app_event ev)
+{
+	struct worker *w = ctx;
+	if (w->eng->cfg.eve_anomaly)
+		eve_write_app_anomaly(&w->out, p, f, dir, alproto, ev);
 }
 
 static void on_alert(void *ctx, const struct packet *p, struct flow *f, const struct detect_alert *a)
@@ -128,6 +141,7 @@ static void *worker_main(void *arg)
 		const struct ring_rec *rec = ring_peek(&w->ring);
 		switch (rec->kind) {
 		case RING_PACKET:
+			w->pl.pcap_cnt = rec->seq;
 			worker_packet(w, rec->ts, rec->linktype, rec->data, rec->caplen, rec->wirelen);
 			break;
 		case RING_TICK:
@@ -158,7 +172,8 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	pthread_mutex_init(&w->snap_lock, NULL);
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
-	flow_table_set_end_cb(w->pl.ft, on_flow_end, w);
+	struct pipeline_out po = {on_tx, on_app_event, on_flow_end, w};
+	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
 		w->dt = detect_thread_new(e->de, &w->pl.cnt, on_alert, w);
 		if (!w->dt)
@@ -241,7 +256,7 @@ static void dispatch(struct engine *e, unsigned i, uint16_t kind, const struct c
 		caplen = (uint32_t)ring_max_payload(r);
 	for (int tries = 0;; tries++) {
 		if (ring_put(r, kind, fr ? fr->linktype : 0, fr ? fr->ts : 0, fr ? fr->data : NULL,
-			     caplen, fr ? fr->wirelen : 0) == 0)
+			     caplen, fr ? fr->wirelen : 0, e->cnt.c[CNT_CAP_PKTS]) == 0)
 			return;
 		if (e->live && kind == RING_PACKET) {
 			CNT_INC(&e->cnt, CAP_RING_DROPS);
@@ -376,6 +391,7 @@ static int run_source(struct engine *e, struct capture *c)
 			uint32_t h = decode_shard_hash(fr.linktype, fr.data, fr.caplen);
 			dispatch(e, h % e->nw, RING_PACKET, &fr);
 		} else {
+			e->w[0].pl.pcap_cnt = e->cnt.c[CNT_CAP_PKTS];
 			worker_packet(&e->w[0], fr.ts, fr.linktype, fr.data, fr.caplen, fr.wirelen);
 		}
 		if (++n % CHECK_EVERY == 0)

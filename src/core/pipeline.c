@@ -7,6 +7,56 @@
 
 #include "detect/detect.h"
 
+static void stream_data(void *ctx, struct flow *f, int dir, const uint8_t *data, uint32_t len,
+			uint64_t off)
+{
+	struct pipeline *pl = ctx;
+	(void)off;
+	app_stream_data(&pl->app, f, dir, data, len);
+	if (pl->dt)
+		detect_stream(pl->dt, f, dir, data, len);
+}
+
+static void stream_gap(void *ctx, struct flow *f, int dir, uint64_t len, uint64_t off)
+{
+	struct pipeline *pl = ctx;
+	(void)off;
+	app_stream_gap(&pl->app, f, dir, len);
+	if (pl->dt)
+		detect_stream_gap(pl->dt, f, dir);
+}
+
+static void app_tx(void *ctx, struct flow *f, const struct app_tx *tx, int dir, uint8_t level)
+{
+	struct pipeline *pl = ctx;
+	const struct packet *p = pl->cur && pl->cur->flow == f ? pl->cur : NULL;
+	if (pl->out.tx)
+		pl->out.tx(pl->out.ctx, p, f, tx, dir, level);
+	if (pl->dt)
+		detect_tx(pl->dt, f, tx, dir, level);
+}
+
+static void app_event(void *ctx, struct flow *f, int dir, uint16_t alproto, enum app_event ev)
+{
+	struct pipeline *pl = ctx;
+	const struct packet *p = pl->cur && pl->cur->flow == f ? pl->cur : NULL;
+	if (pl->out.event)
+		pl->out.event(pl->out.ctx, p, f, dir, alproto, ev);
+}
+
+static void flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
+{
+	struct pipeline *pl = ctx;
+	const struct packet *saved = pl->cur;
+	pl->cur = NULL; /* what the app layer flushes now belongs to no packet */
+	app_flow_end(&pl->app, f);
+	if (pl->out.flow_end)
+		pl->out.flow_end(pl->out.ctx, f, reason);
+	if (pl->dt)
+		detect_flow_end(pl->dt, f);
+	pl->cur = saved;
+}
+
 int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 {
 	if (share == 0)
@@ -21,30 +71,26 @@ int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 		return -1;
 	}
 	flow_table_set_stream_memcap(pl->ft, cfg->reassembly_memcap / share);
+	if (app_ctx_init(&pl->app, cfg, &pl->cnt) < 0) {
+		pipeline_free(pl);
+		return -1;
+	}
+	struct app_sink as = {app_tx, app_event, pl};
+	app_ctx_set_sink(&pl->app, &as);
+	struct stream_sink sink = {stream_data, stream_gap, pl};
+	flow_table_set_stream_sink(pl->ft, &sink);
+	flow_table_set_end_cb(pl->ft, flow_end, pl);
 	return 0;
-}
-
-static void stream_data(void *ctx, struct flow *f, int dir, const uint8_t *data, uint32_t len,
-			uint64_t off)
-{
-	struct pipeline *pl = ctx;
-	(void)off;
-	detect_stream(pl->dt, f, dir, data, len);
-}
-
-static void stream_gap(void *ctx, struct flow *f, int dir, uint64_t len, uint64_t off)
-{
-	struct pipeline *pl = ctx;
-	(void)len;
-	(void)off;
-	detect_stream_gap(pl->dt, f, dir);
 }
 
 void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt)
 {
 	pl->dt = dt;
-	struct stream_sink sink = {stream_data, stream_gap, pl};
-	flow_table_set_stream_sink(pl->ft, &sink);
+}
+
+void pipeline_set_out(struct pipeline *pl, const struct pipeline_out *out)
+{
+	pl->out = *out;
 }
 
 /* Flow tracking and detection of one decoded packet. */
@@ -52,12 +98,16 @@ static void handle(struct pipeline *pl, struct packet *p)
 {
 	if (pl->dt)
 		detect_begin_packet(pl->dt, p);
+	pl->cur = p;
 	/* A packet whose transport header is broken joins no flow (it is still
 	 * counted, with its anomaly, and still inspected). */
 	if (p->flags & PKT_L4_OK)
 		flow_handle_packet(pl->ft, p);
+	if (p->flow && p->proto == 17 && p->payload_len)
+		app_udp_data(&pl->app, p->flow, p->dir, packet_payload(p), p->payload_len);
 	if (pl->dt)
 		detect_packet(pl->dt, p);
+	pl->cur = NULL;
 }
 
 static void packet_init(struct packet *p, uint64_t ts, int linktype, const uint8_t *data,
@@ -76,6 +126,7 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 	struct packet p;
 
 	packet_init(&p, ts, linktype, data, caplen, wirelen);
+	p.pcap_cnt = pl->pcap_cnt;
 	decode_packet(&pl->dc, &p);
 
 	if (p.flags & (PKT_IPV4_FRAG | PKT_IPV6_FRAG)) {
@@ -89,6 +140,7 @@ void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8
 		q.vlan_n = p.vlan_n;
 		memcpy(q.vlan, p.vlan, sizeof(q.vlan));
 		q.flags = PKT_REASSEMBLED;
+		q.pcap_cnt = p.pcap_cnt;
 		q.l2 = p.raw.p;
 		q.l2_len = p.l3_off;
 		q.l2_linktype = p.linktype;
@@ -114,7 +166,8 @@ void pipeline_end(struct pipeline *pl)
 
 void pipeline_free(struct pipeline *pl)
 {
-	flow_table_free(pl->ft);
+	flow_table_free(pl->ft); /* ends the flows left: the app layer flushes them */
+	app_ctx_free(&pl->app);
 	defrag_free(pl->df);
 	pl->ft = NULL;
 	pl->df = NULL;

@@ -7,6 +7,7 @@
 #ifndef MAMORI_CORE_PIPELINE_H
 #define MAMORI_CORE_PIPELINE_H
 
+#include "app/applayer.h"
 #include "core/config.h"
 #include "core/counters.h"
 #include "decode/decode.h"
@@ -15,6 +16,18 @@
 
 struct detect_thread;
 
+/* What the pipeline's owner (a worker) is told besides alerts: app-layer
+ * transactions and events (to write their EVE records) and flow ends. p is
+ * the packet whose data completed the transaction, or NULL (flow end). */
+struct pipeline_out {
+	void (*tx)(void *ctx, const struct packet *p, struct flow *f, const struct app_tx *tx,
+		   int dir, uint8_t level);
+	void (*event)(void *ctx, const struct packet *p, struct flow *f, int dir, uint16_t alproto,
+		      enum app_event ev);
+	flow_end_fn flow_end;
+	void *ctx;
+};
+
 struct pipeline {
 	const struct config *cfg; /* borrowed */
 	struct counters cnt;
@@ -22,6 +35,10 @@ struct pipeline {
 	struct flow_table *ft;
 	struct defrag *df;
 	struct detect_thread *dt; /* borrowed; NULL = no rules */
+	struct app_ctx app;
+	struct pipeline_out out;
+	const struct packet *cur; /* the packet being handled, or NULL */
+	uint64_t pcap_cnt;	  /* set by the caller: the next frame's number in the input (from 1) */
 };
 
 /*
@@ -33,6 +50,9 @@ int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 /* Run detection (borrowed thread state) on every packet and on reassembled
  * TCP data. */
 void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt);
+
+/* Where transactions, app-layer events and flow ends go. */
+void pipeline_set_out(struct pipeline *pl, const struct pipeline_out *out);
 
 /* One captured frame; the bytes are borrowed for the call. */
 void pipeline_packet(struct pipeline *pl, uint64_t ts, int linktype, const uint8_t *data,

@@ -63,7 +63,7 @@ void ring_flush(struct ring *r)
 }
 
 int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uint8_t *data,
-	     uint32_t caplen, uint32_t wirelen)
+	     uint32_t caplen, uint32_t wirelen, uint64_t seq)
 {
 	/* 32-byte records: the room left before the end always fits a pad header. */
 	size_t need = (HDR + caplen + 31) & ~(size_t)31;
@@ -92,6 +92,7 @@ int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uin
 	rec->caplen = caplen;
 	rec->wirelen = wirelen;
 	rec->ts = ts;
+	rec->seq = seq;
 	if (caplen)
 		memcpy(rec->data, data, caplen);
 	r->p_head = head + need;

@@ -32,6 +32,7 @@ struct ring_rec {
 	uint32_t caplen;
 	uint32_t wirelen;
 	uint64_t ts;
+	uint64_t seq; /* the packet's number in the input (pcap_cnt) */
 	uint8_t data[];
 };
 
@@ -64,7 +65,7 @@ void ring_destroy(struct ring *r);
  * caplen must be at most ring_max_payload().
  */
 int ring_put(struct ring *r, uint16_t kind, int linktype, uint64_t ts, const uint8_t *data,
-	     uint32_t caplen, uint32_t wirelen);
+	     uint32_t caplen, uint32_t wirelen, uint64_t seq);
 
 /* Producer: publish everything written so far and wake a sleeping consumer. */
 void ring_flush(struct ring *r);

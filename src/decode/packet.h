@@ -53,6 +53,7 @@ struct tcp_opts {
 
 struct packet {
 	uint64_t ts; /* nanoseconds since the epoch */
+	uint64_t pcap_cnt; /* number of the frame in the input (from 1; 0 = none) */
 	struct rd raw; /* the captured frame (borrowed) */
 	uint32_t wirelen;
 	int linktype;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/alproto.h"
+#include "app/applayer.h"
 #include "core/log.h"
 #include "detect/buffers.h"
 #include "detect/content.h"
@@ -22,6 +23,7 @@
 #include "detect/kw_pcre.h"
 #include "detect/threshold.h"
 #include "detect/thresholdcfg.h"
+#include "detect/transform.h"
 #include "flow/flow.h"
 
 enum { GRP_TCP, GRP_UDP, GRP_ICMP, GRP_OTHER, GRP_MAX };
@@ -51,9 +53,32 @@ struct group {
 	uint32_t n_iponly_rest;
 };
 
+/* App-layer rules whose fast pattern lies in one buffer (after the same
+ * argument-less transforms): one prefilter database over that buffer. */
+struct app_pf {
+	uint16_t buf;
+	uint8_t n_xform;
+	uint8_t xform[RULE_MAX_TRANSFORMS];
+	const struct rule **rules;
+	uint32_t n;
+	struct prefilter pf;
+};
+
+/* The rules of one app-layer protocol inspected at one progress level. */
+struct app_group {
+	struct app_pf *pfs;
+	uint32_t n_pfs;
+	const struct rule **always; /* no usable fast pattern: checked on every tx */
+	uint32_t n_always;
+};
+
+/* transformed buffers are cut at this size */
+#define XFORM_MAX (256 * 1024)
+
 struct detect_engine {
 	struct ruleset *rs;
 	struct group g[GRP_MAX];
+	struct app_group ag[ALPROTO_MAX][APP_MAX_LEVEL + 1];
 	uint64_t load_ns;	  /* parse + build */
 	bool brute;		  /* detect.prefilter=false */
 	const struct pf_db **dbs; /* every prefilter database, by pf_db.id */
@@ -84,6 +109,7 @@ struct detect_thread {
 	uint8_t *sbuf;		    /* stream tail + new data */
 	/* --profile-rules: per rule and per database (NULL when off) */
 	struct detect_profile *prof;
+	uint8_t *xbuf[2]; /* transform output (ping-pong), XFORM_MAX each */
 	/* alerts raised for the current packet (one per rule) */
 	uint32_t alerted[DETECT_MAX_ALERTS];
 	uint32_t n_alerted;
@@ -217,6 +243,143 @@ static int register_dbs(struct detect_engine *de, struct prefilter *pf, const ch
 	return 0;
 }
 
+/* The app-layer protocol a rule inspects buffers of, or 0 (a packet rule). */
+static uint16_t rule_app_proto(const struct rule *r)
+{
+	for (int b = 0; b < r->n_bufs; b++) {
+		const struct buffer_info *bi = buffer_info(r->bufs[b].buf);
+		if (r->bufs[b].buf != BUF_PAYLOAD && bi->alproto)
+			return bi->alproto == ALPROTO_HTTP1 ? ALPROTO_HTTP : bi->alproto;
+	}
+	return 0;
+}
+
+/* The direction of a rule's transactions: flow:to_server/to_client, else
+ * the buffers' own (a response buffer makes it a to-client rule), else -1. */
+static int rule_app_dir(const struct rule *r)
+{
+	if (r->flags & RULE_TOSERVER)
+		return 0;
+	if (r->flags & RULE_TOCLIENT)
+		return 1;
+	int d = -1;
+	for (int b = 0; b < r->n_bufs; b++) {
+		uint8_t bd = buffer_info(r->bufs[b].buf)->dir;
+		if (r->bufs[b].buf == BUF_PAYLOAD || bd == 3)
+			continue;
+		if (bd == BUF_DIR_TOCLIENT)
+			return 1;
+		d = 0;
+	}
+	return d;
+}
+
+/* The level at which a rule in direction rdir can inspect all its app
+ * buffers (0: some buffer is not the protocol's). */
+static uint8_t rule_app_level(const struct app_parser *ap, const struct rule *r, int rdir)
+{
+	uint8_t lv = 0;
+	for (int b = 0; b < r->n_bufs; b++) {
+		if (r->bufs[b].buf == BUF_PAYLOAD)
+			continue;
+		uint8_t l = ap->buffer_level(r->bufs[b].buf, rdir);
+		if (!l)
+			return 0;
+		if (l > lv)
+			lv = l;
+	}
+	return lv;
+}
+
+static bool xforms_plain(const struct rule_buf *rb)
+{
+	for (int i = 0; i < rb->n_xform; i++)
+		if (rb->xform_arg[i])
+			return false;
+	return true;
+}
+
+static int app_group_add(struct app_group *ag, const struct rule *r)
+{
+	const struct rule_buf *rb = r->fp ? &r->bufs[r->fp_buf] : NULL;
+	const uint8_t *lit;
+	uint32_t n = 0;
+	if (rb)
+		prefilter_literal(r->fp, &lit, &n);
+	if (!rb || rb->buf == BUF_PAYLOAD || (r->fp->flags & CT_NEGATED) || !n ||
+	    !xforms_plain(rb))
+		return push(&ag->always, &ag->n_always, r);
+	struct app_pf *apf = NULL;
+	for (uint32_t i = 0; i < ag->n_pfs && !apf; i++) {
+		struct app_pf *c = &ag->pfs[i];
+		if (c->buf == rb->buf && c->n_xform == rb->n_xform &&
+		    !memcmp(c->xform, rb->xform, rb->n_xform))
+			apf = c;
+	}
+	if (!apf) {
+		struct app_pf *np = realloc(ag->pfs, (ag->n_pfs + 1) * sizeof(*np));
+		if (!np)
+			return -1;
+		ag->pfs = np;
+		apf = &np[ag->n_pfs++];
+		memset(apf, 0, sizeof(*apf));
+		apf->buf = rb->buf;
+		apf->n_xform = rb->n_xform;
+		memcpy(apf->xform, rb->xform, rb->n_xform);
+	}
+	return push(&apf->rules, &apf->n, r);
+}
+
+/* File an app-layer rule under its protocol and level(s): 1 when filed, 0
+ * when r is not an app-layer rule, -1 on OOM. */
+static int app_rule_add(struct detect_engine *de, const struct rule *r)
+{
+	uint16_t ap = rule_app_proto(r);
+	if (!ap)
+		return 0;
+	const struct app_parser *parser = app_parser_for(ap);
+	if (!parser)
+		return 1; /* no parser: its buffers are never filled */
+	int rdir = rule_app_dir(r);
+	uint8_t lv[2] = {0, 0};
+	if (rdir >= 0) {
+		lv[0] = rule_app_level(parser, r, rdir);
+	} else {
+		lv[0] = rule_app_level(parser, r, 0);
+		lv[1] = rule_app_level(parser, r, 1);
+		if (lv[1] == lv[0])
+			lv[1] = 0;
+	}
+	for (int i = 0; i < 2; i++)
+		if (lv[i] && app_group_add(&de->ag[ap][lv[i]], r) < 0)
+			return -1;
+	return 1;
+}
+
+static int app_build(struct detect_engine *de)
+{
+	for (int a = 0; a < ALPROTO_MAX; a++) {
+		for (int l = 1; l <= APP_MAX_LEVEL; l++) {
+			struct app_group *ag = &de->ag[a][l];
+			for (uint32_t i = 0; i < ag->n_pfs; i++) {
+				struct app_pf *apf = &ag->pfs[i];
+				char name[32];
+				if (prefilter_build(&apf->pf, apf->rules, apf->n, false) < 0)
+					return -1;
+				de->db_bytes += apf->pf.bytes;
+				snprintf(name, sizeof(name), "%s/%d %s%s", alproto_name((uint16_t)a), l,
+					 buffer_info(apf->buf)->name, apf->n_xform ? "+" : "");
+				if (register_db(de, &apf->pf.any, name) < 0)
+					return -1;
+			}
+			if (ag->n_pfs || ag->n_always)
+				log_debug("rules: %s level %d: %u prefilter buffers, %u always",
+					  alproto_name((uint16_t)a), l, ag->n_pfs, ag->n_always);
+		}
+	}
+	return 0;
+}
+
 struct detect_engine *detect_engine_build(struct ruleset *rs, const struct config *cfg)
 {
 	static const char *const gnames[GRP_MAX] = {"tcp", "udp", "icmp", "other"};
@@ -254,6 +417,11 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 				}
 		if (r->flags & RULE_WAITING)
 			continue; /* app-layer rules: nothing fills their buffers yet */
+		int ar = app_rule_add(de, r);
+		if (ar < 0)
+			goto fail;
+		if (ar)
+			continue;
 		for (int g = 0; g < GRP_MAX; g++) {
 			if (!rule_in_group(r, g))
 				continue;
@@ -322,6 +490,8 @@ struct detect_engine *detect_engine_build(struct ruleset *rs, const struct confi
 		log_debug("rules: group %d: %u payload, %u always, %u ip-only (%u not indexed)", g,
 			  gr->n_payload, gr->n_always, gr->n_iponly, gr->n_iponly_rest);
 	}
+	if (app_build(de) < 0)
+		goto fail;
 	/* compiling leaves much freed memory in the heap: give it back */
 	malloc_trim(0);
 	de->load_ns = rs->load_ns + (profile_now() - t0);
@@ -347,6 +517,17 @@ void detect_engine_free(struct detect_engine *de)
 		ip_index_free(de->g[g].ipx);
 		prefilter_free(&de->g[g].pf[0]);
 		prefilter_free(&de->g[g].pf[1]);
+	}
+	for (int a = 0; a < ALPROTO_MAX; a++) {
+		for (int l = 0; l <= APP_MAX_LEVEL; l++) {
+			struct app_group *ag = &de->ag[a][l];
+			for (uint32_t i = 0; i < ag->n_pfs; i++) {
+				free(ag->pfs[i].rules);
+				prefilter_free(&ag->pfs[i].pf);
+			}
+			free(ag->pfs);
+			free(ag->always);
+		}
 	}
 	threshold_table_free(de->thr);
 	threshold_config_free(de->tcfg);
@@ -391,6 +572,19 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 				maxp = prefilter_max_rules(&de->g[g].pf[k]);
 		}
 	}
+	for (int a = 0; a < ALPROTO_MAX; a++)
+		for (int l = 0; l <= APP_MAX_LEVEL; l++)
+			for (uint32_t i = 0; i < de->ag[a][l].n_pfs; i++) {
+				const struct prefilter *pf = &de->ag[a][l].pfs[i].pf;
+				if (prefilter_alloc_scratch(pf, &dt->scratch) < 0)
+					goto fail;
+				if (prefilter_max_rules(pf) > maxp)
+					maxp = prefilter_max_rules(pf);
+			}
+	dt->xbuf[0] = malloc(XFORM_MAX);
+	dt->xbuf[1] = malloc(XFORM_MAX);
+	if (!dt->xbuf[0] || !dt->xbuf[1])
+		goto fail;
 	if (de->profile) {
 		dt->prof = profile_new(de->rs->n_rules, de->n_dbs);
 		if (!dt->prof)
@@ -417,6 +611,8 @@ void detect_thread_free(struct detect_thread *dt)
 	pcre2_match_data_free(dt->in.md);
 	free(dt->bits);
 	free(dt->sbuf);
+	free(dt->xbuf[0]);
+	free(dt->xbuf[1]);
 	free(dt);
 }
 
@@ -499,11 +695,13 @@ static bool flow_flags_match(const struct rule *r, const struct flow *f, int dir
 
 static void raise_alert(struct detect_thread *dt, const struct packet *p, struct flow *f,
 			const struct rule *r, bool stream, const uint8_t *data, uint32_t len,
-			int dir)
+			int dir, const struct app_tx *tx)
 {
-	for (uint32_t i = 0; i < dt->n_alerted; i++)
+	/* one alert per rule per packet; transactions are inspected once per
+	 * level, and each of them may alert */
+	for (uint32_t i = 0; !tx && i < dt->n_alerted; i++)
 		if (dt->alerted[i] == r->id)
-			return; /* one alert per rule per packet */
+			return;
 	/* post-match actions run whether or not the rule alerts */
 	bool suppressed = false;
 	const struct detect_engine *de = dt->de;
@@ -541,7 +739,7 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 	if (f)
 		f->alerted = true;
 	CNT_INC(dt->cnt, DET_ALERTS);
-	struct detect_alert a = {r, stream, data, len, (uint8_t)(dir < 0 ? 0 : dir)};
+	struct detect_alert a = {r, stream, data, len, (uint8_t)(dir < 0 ? 0 : dir), tx};
 	if (dt->fn)
 		dt->fn(dt->fn_ctx, p, f, &a);
 }
@@ -591,14 +789,14 @@ static void check_rule(struct detect_thread *dt, const struct rule *r, const str
 	CNT_INC(dt->cnt, DET_RULE_CHECKS);
 	if (!dt->prof) {
 		if (rule_match(dt, r, p, f, v, data, len, stream))
-			raise_alert(dt, p, f, r, stream, data, len, v->dir);
+			raise_alert(dt, p, f, r, stream, data, len, v->dir, NULL);
 		return;
 	}
 	uint64_t t0 = profile_now();
 	bool m = rule_match(dt, r, p, f, v, data, len, stream);
 	profile_rule(dt->prof, r->id, m, profile_now() - t0);
 	if (m)
-		raise_alert(dt, p, f, r, stream, data, len, v->dir);
+		raise_alert(dt, p, f, r, stream, data, len, v->dir, NULL);
 }
 
 static int hs_on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
@@ -840,4 +1038,145 @@ void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir)
 	(void)dt;
 	if (f->vars && f->vars->tail[dir])
 		f->vars->tail[dir]->len = 0; /* the data is no longer contiguous */
+}
+
+/* ---- application-layer transactions ---- */
+
+/* Buffer instance idx of a tx after the rule buffer's transforms; false when absent. */
+static bool tx_buffer(struct detect_thread *dt, const struct app_parser *ap,
+		      const struct app_tx *tx, const struct rule_buf *rb, int dir, uint32_t idx,
+		      const uint8_t **p, uint32_t *len)
+{
+	if (!ap->buffer(tx->data, rb->buf, dir, idx, p, len))
+		return false;
+	for (int i = 0; i < rb->n_xform; i++) {
+		uint8_t *out = dt->xbuf[i & 1];
+		uint32_t in_len = *len < XFORM_MAX ? *len : XFORM_MAX;
+		*len = xform_apply(rb->xform[i], rb->xform_arg[i], *p, in_len, out, XFORM_MAX);
+		*p = out;
+	}
+	return true;
+}
+
+#define TX_MAX_INSTANCES 1024 /* instances of a multi-buffer inspected per tx */
+
+static bool tx_rule_match(struct detect_thread *dt, const struct rule *r, const struct packet *p,
+			  struct flow *f, const struct view *v, const struct app_parser *ap,
+			  const struct app_tx *tx, int dir)
+{
+	if (!proto_match(r, v->proto) || !flow_flags_match(r, f, dir, p->flags))
+		return false;
+	struct det_pkt d = {p, f, dt};
+	for (uint16_t i = 0; i < r->pkt.n; i++) {
+		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
+		if (k->match && !k->match(&d, r->pkt.v[i].ctx))
+			return false;
+	}
+	if (!header_match(r, v))
+		return false;
+	for (int b = 0; b < r->n_bufs; b++) {
+		const struct rule_buf *rb = &r->bufs[b];
+		bool m = false;
+		if (rb->buf == BUF_PAYLOAD) {
+			if (rb->n_xform || (p->flags & PKT_PSEUDO) || !p->payload_len)
+				return false;
+			dt->in.buf = packet_payload(p);
+			dt->in.len = p->payload_len;
+			m = inspect_list(&dt->in, &rb->sms);
+		} else {
+			const uint8_t *bp;
+			uint32_t bl;
+			for (uint32_t idx = 0; !m && idx < TX_MAX_INSTANCES &&
+					       tx_buffer(dt, ap, tx, rb, dir, idx, &bp, &bl);
+			     idx++) {
+				dt->in.buf = bp;
+				dt->in.len = bl;
+				m = inspect_list(&dt->in, &rb->sms);
+			}
+		}
+		if (dt->in.capped)
+			CNT_INC(dt->cnt, DET_INSPECT_CAPPED);
+		if (!m)
+			return false;
+	}
+	return true;
+}
+
+static void check_tx_rule(struct detect_thread *dt, const struct rule *r, const struct packet *p,
+			  struct flow *f, const struct view *v, const struct app_parser *ap,
+			  const struct app_tx *tx, int dir)
+{
+	CNT_INC(dt->cnt, DET_RULE_CHECKS);
+	uint64_t t0 = dt->prof ? profile_now() : 0;
+	bool m = tx_rule_match(dt, r, p, f, v, ap, tx, dir);
+	if (dt->prof)
+		profile_rule(dt->prof, r->id, m, profile_now() - t0);
+	if (m)
+		raise_alert(dt, p, f, r, true, NULL, 0, dir, tx);
+}
+
+void detect_tx(struct detect_thread *dt, struct flow *f, const struct app_tx *tx, int dir,
+	       uint8_t level)
+{
+	const struct detect_engine *de = dt->de;
+	if (tx->alproto >= ALPROTO_MAX || level > APP_MAX_LEVEL || (dir != 0 && dir != 1))
+		return;
+	const struct app_group *ag = &de->ag[tx->alproto][level];
+	if (!ag->n_pfs && !ag->n_always)
+		return;
+	const struct app_parser *ap = app_parser_for(tx->alproto);
+	if (!ap)
+		return;
+	const struct packet *p = dt->cur;
+	struct packet pp;
+	uint32_t saved_alerted = dt->n_alerted;
+	if (!p || p->flow != f) {
+		pseudo_packet(&pp, f, dir);
+		p = &pp;
+		dt->n_alerted = 0;
+	}
+	struct view v;
+	v.src = dir == 0 ? f->src.a : f->dst.a;
+	v.dst = dir == 0 ? f->dst.a : f->src.a;
+	v.sp = dir == 0 ? f->sp : f->dp;
+	v.dp = dir == 0 ? f->dp : f->sp;
+	v.ver = f->ip_ver;
+	v.proto = f->proto;
+	v.dir = dir;
+	for (uint32_t i = 0; i < ag->n_pfs; i++) {
+		const struct app_pf *apf = &ag->pfs[i];
+		const struct pf_db *db = &apf->pf.any;
+		if (!db->db)
+			continue;
+		struct rule_buf rb = {.buf = apf->buf, .n_xform = apf->n_xform};
+		memcpy(rb.xform, apf->xform, apf->n_xform);
+		dt->lo_word = UINT32_MAX;
+		dt->hi_word = 0;
+		const uint8_t *bp;
+		uint32_t bl;
+		for (uint32_t idx = 0;
+		     idx < TX_MAX_INSTANCES && tx_buffer(dt, ap, tx, &rb, dir, idx, &bp, &bl); idx++) {
+			if (!bl)
+				continue;
+			uint64_t t0 = dt->prof ? profile_now() : 0;
+			if (hs_scan(db->db, (const char *)bp, bl, 0, dt->scratch, hs_on_match, dt) !=
+			    HS_SUCCESS)
+				CNT_INC(dt->cnt, DET_PREFILTER_ERRORS);
+			if (dt->prof)
+				profile_db(dt->prof, db->id, bl, 0, profile_now() - t0);
+		}
+		for (uint32_t w = dt->lo_word; w < dt->hi_word; w++) {
+			uint64_t m = dt->bits[w];
+			dt->bits[w] = 0;
+			while (m) {
+				uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(m);
+				m &= m - 1;
+				check_tx_rule(dt, db->rules[id], p, f, &v, ap, tx, dir);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < ag->n_always; i++)
+		check_tx_rule(dt, ag->always[i], p, f, &v, ap, tx, dir);
+	if (p == &pp)
+		dt->n_alerted = saved_alerted;
 }

@@ -41,6 +41,7 @@ struct detect_alert {
 	const uint8_t *payload; /* what matched (borrowed for the packet) */
 	uint32_t payload_len;
 	uint8_t dir; /* flow direction of the data: 0 to server */
+	const struct app_tx *tx; /* the app-layer transaction inspected, or NULL */
 };
 
 /* Called for each alert as it is raised (the worker writes the EVE record). */
@@ -78,6 +79,12 @@ struct detect_profile;
 const struct detect_profile *detect_thread_profile(const struct detect_thread *dt);
 uint32_t detect_engine_n_dbs(const struct detect_engine *de);
 const char *detect_engine_db_name(const struct detect_engine *de, uint32_t id);
+
+struct app_tx;
+/* Inspect the app-layer rules of tx's protocol bound to progress `level`,
+ * reached through data in direction dir (0 to server). */
+void detect_tx(struct detect_thread *dt, struct flow *f, const struct app_tx *tx, int dir,
+	       uint8_t level);
 
 /* A gap in flow f's stream in direction dir (data is missing). */
 void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir);

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "app/alproto.h"
+#include "app/applayer.h"
 #include "detect/buffers.h"
 #include "detect/content.h"
 #include "detect/keyword.h"
@@ -341,8 +342,8 @@ static int finish(struct rule_ctx *rc, struct rule_err *e)
 	}
 	/* A rule on an app-layer protocol matches only once the app layer
 	 * names the flow's protocol. */
-	if (r->proto.alproto != ALPROTO_UNKNOWN && !e->waiting) {
-		e->waiting = "app-layer protocol detection";
+	if (r->proto.alproto != ALPROTO_UNKNOWN && !e->waiting && !app_parser_for(r->proto.alproto)) {
+		e->waiting = "the app-layer parser of its protocol";
 		r->flags |= RULE_WAITING;
 	}
 	mark_relative_next(r);

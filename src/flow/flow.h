@@ -74,6 +74,7 @@ struct flow {
 	uint8_t detect_flags; /* detect: bit d = IP-only rules checked in direction d */
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
 	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
+	void *app; /* app-layer state (app/applayer.c); freed at flow end */
 };
 
 typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end_reason reason);

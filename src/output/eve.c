@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "app/alproto.h"
 #include "core/log.h"
 
 #define RECORD_MAX (1u << 20)
@@ -256,6 +257,8 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 		jb_u64(jb, "dest_port", f->dp);
 	jb_str_plain(jb, "proto", eve_proto_name(f->proto, pn, sizeof(pn)));
 	jb_u64(jb, "ip_v", f->ip_ver);
+	if (f->app_proto)
+		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));
 	if (f->proto == 1 || f->proto == 58) {
 		if (f->pkts[0]) {
 			jb_u64(jb, "icmp_type", f->icmp_type[0]);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/alproto.h"
+#include "app/applayer.h"
 #include "detect/detect.h"
 #include "detect/ruleset.h"
 #include "output/eve.h"
@@ -87,12 +88,14 @@ void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct r
 		jb_close_array(jb);
 	}
 	jb_str_plain(jb, "event_type", "alert");
+	if (p->pcap_cnt && !(p->flags & PKT_PSEUDO))
+		jb_u64(jb, "pcap_cnt", p->pcap_cnt);
 	/* addresses as the matched data flowed: the packet's, or for stream
 	 * data the flow's tuple in the data's direction */
 	const struct addr *src = &p->src, *dst = &p->dst;
 	uint16_t sp = p->sp, dp = p->dp;
 	int ver = p->ip_ver;
-	if (a->stream && f) {
+	if ((a->stream || a->tx) && f) {
 		src = a->dir == 0 ? &f->src : &f->dst;
 		dst = a->dir == 0 ? &f->dst : &f->src;
 		sp = a->dir == 0 ? f->sp : f->dp;
@@ -132,6 +135,10 @@ void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct r
 	put_metadata(jb, r);
 	jb_close(jb);
 
+	if (a->tx) {
+		jb_u64(jb, "tx_id", a->tx->id);
+		eve_put_app(jb, a->tx, 0);
+	}
 	if (f && f->app_proto)
 		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));
 	if (f) {

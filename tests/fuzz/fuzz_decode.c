@@ -65,12 +65,6 @@ static void on_alert(void *ctx, const struct packet *p, struct flow *f, const st
 	(void)x;
 }
 
-static void on_end(void *ctx, struct flow *f, enum flow_end_reason reason)
-{
-	(void)reason;
-	detect_flow_end(ctx, f);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct detect_engine *de;
@@ -105,7 +99,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct detect_thread *dt = de ? detect_thread_new(de, &dcnt, on_alert, NULL) : NULL;
 	if (dt) {
 		pipeline_set_detect(&pl, dt);
-		flow_table_set_end_cb(pl.ft, on_end, dt);
 	} else {
 		struct stream_sink sink = {.data = sink_data};
 		flow_table_set_stream_sink(pl.ft, &sink);

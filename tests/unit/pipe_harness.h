@@ -113,7 +113,8 @@ static int h_run_file(struct harness *h, const char *path)
 
 	if (pipeline_init(&h->pl, &h->cfg, 1) < 0)
 		return -1;
-	flow_table_set_end_cb(h->pl.ft, h_end, h);
+	struct pipeline_out po = {.flow_end = h_end, .ctx = h};
+	pipeline_set_out(&h->pl, &po);
 	flow_table_set_stream_sink(h->pl.ft, &sink);
 	if (capture_open_file(&c, path) < 0) {
 		fprintf(stderr, "%s\n", c.err);
