@@ -61,6 +61,7 @@ static const struct ckey keys[] = {
 	{"outputs.eve.stats", T_BOOL, O(eve_stats), "true", "write stats records"},
 	{"outputs.eve.dns", T_BOOL, O(eve_dns), "true", "write dns records (Suricata's format version 3)"},
 	{"outputs.eve.http", T_BOOL, O(eve_http), "true", "write http records"},
+	{"outputs.eve.http-extended", T_BOOL, O(eve_http_extended), "true", "http objects with method, protocol, status, referer, redirect and length (Suricata's extended: yes)"},
 	{"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
 	{"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true", "write anomaly records for app-layer events"},
 	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},

@@ -59,6 +59,7 @@ struct config {
 	bool eve_flow;
 	bool eve_stats;
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
+	bool eve_http_extended;
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

@@ -246,12 +246,20 @@ static int register_dbs(struct detect_engine *de, struct prefilter *pf, const ch
 /* The app-layer protocol a rule inspects buffers of, or 0 (a packet rule). */
 static uint16_t rule_app_proto(const struct rule *r)
 {
+	bool app = false;
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct buffer_info *bi = buffer_info(r->bufs[b].buf);
-		if (r->bufs[b].buf != BUF_PAYLOAD && bi->alproto)
+		if (r->bufs[b].buf == BUF_PAYLOAD)
+			continue;
+		if (bi->alproto)
 			return bi->alproto == ALPROTO_HTTP1 ? ALPROTO_HTTP : bi->alproto;
+		app = true; /* file.data: the header's protocol, else HTTP */
 	}
-	return 0;
+	if (!app)
+		return 0;
+	if (r->proto.alproto)
+		return r->proto.alproto == ALPROTO_HTTP1 ? ALPROTO_HTTP : r->proto.alproto;
+	return ALPROTO_HTTP;
 }
 
 /* The direction of a rule's transactions: flow:to_server/to_client, else

@@ -61,9 +61,12 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 void eve_write_app_anomaly(struct eve_out *o, const struct packet *p, const struct flow *f,
 			   int dir, uint16_t alproto, enum app_event ev);
 /* The protocol object of a transaction ("dns": {...}), for records and alerts. */
-void eve_put_app(struct jbuf *jb, const struct app_tx *tx, uint8_t level);
+void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx *tx,
+		 uint8_t level);
 /* The "dns" object of a message (eve_dns.c; msg is a struct dns_msg). */
 void eve_put_dns(struct jbuf *jb, const void *msg, uint64_t tx_id);
+/* The "http" object of a transaction (eve_http.c; txd is a struct http_txd). */
+void eve_put_http(struct jbuf *jb, const void *txd, bool extended);
 
 /* A stats record from merged counters (main thread). uptime in seconds. */
 void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);

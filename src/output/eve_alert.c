@@ -137,7 +137,7 @@ void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct r
 
 	if (a->tx) {
 		jb_u64(jb, "tx_id", a->tx->id);
-		eve_put_app(jb, a->tx, 0);
+		eve_put_app(jb, cfg, a->tx, 0);
 	}
 	if (f && f->app_proto)
 		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));

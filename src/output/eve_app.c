@@ -9,6 +9,7 @@
 
 #include "app/applayer.h"
 #include "app/dns.h"
+#include "app/http.h"
 #include "output/eve.h"
 
 /* The header of a record about flow f, oriented in direction dir. */
@@ -41,11 +42,15 @@ static void put_head(struct jbuf *jb, const struct packet *p, const struct flow 
 	jb_u64(jb, "ip_v", f->ip_ver);
 }
 
-void eve_put_app(struct jbuf *jb, const struct app_tx *tx, uint8_t level)
+void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx *tx,
+		 uint8_t level)
 {
 	switch (tx->alproto) {
 	case ALPROTO_DNS:
 		eve_put_dns(jb, tx->data, tx->id);
+		break;
+	case ALPROTO_HTTP:
+		eve_put_http(jb, tx->data, cfg->eve_http_extended);
 		break;
 	default:
 		(void)level;
@@ -64,6 +69,14 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 			return;
 		put_head(&o->rec, p, f, dir, "dns");
 		eve_put_dns(&o->rec, tx->data, tx->id);
+		break;
+	case ALPROTO_HTTP:
+		/* one record per transaction, when it completes or the flow ends */
+		if (!cfg->eve_http || level != HTTP_LEVEL_LOG)
+			return;
+		put_head(&o->rec, p, f, 0, "http");
+		jb_u64(&o->rec, "tx_id", tx->id);
+		eve_put_http(&o->rec, tx->data, cfg->eve_http_extended);
 		break;
 	default:
 		return;

@@ -22,6 +22,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct jbuf jb;
+static struct config cfg;
 
 static void on_tx(void *ctx, struct flow *f, const struct app_tx *tx, int dir, uint8_t level)
 {
@@ -40,7 +41,7 @@ static void on_tx(void *ctx, struct flow *f, const struct app_tx *tx, int dir, u
 	(void)f;
 	jb_reset(&jb);
 	jb_open(&jb, NULL);
-	eve_put_app(&jb, tx, level);
+	eve_put_app(&jb, &cfg, tx, level);
 	jb_close(&jb);
 }
 
@@ -55,7 +56,6 @@ static void on_event(void *ctx, struct flow *f, int dir, uint16_t alproto, enum 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct config cfg;
 	static struct counters cnt;
 	static struct app_ctx ac;
 	static int init;

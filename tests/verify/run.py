@@ -405,7 +405,8 @@ ALERT_OPTS = {"payload": "outputs.eve.alert.payload",
 
 def suricata_yaml_sets(path, notes):
     """--set options for the parts of a test's suricata.yaml mamori shares: rule
-    variables and the EVE alert payload/packet options. The rest is ignored."""
+    variables, the EVE alert payload/packet options and whether http records are
+    extended (Suricata's default without the option: not). The rest is ignored."""
     try:
         with open(path) as f:
             text = "\n".join(l for l in f.read().splitlines() if not l.startswith("%"))
@@ -420,6 +421,10 @@ def suricata_yaml_sets(path, notes):
     for out in conf.get("outputs") or []:
         eve = (out or {}).get("eve-log") if isinstance(out, dict) else None
         for t in (eve or {}).get("types") or []:
+            if t == "http" or (isinstance(t, dict) and "http" in t):
+                opts = t.get("http") if isinstance(t, dict) else None
+                ext = (opts or {}).get("extended") in (True, "yes", "true", "on")
+                sets += ["--set", "outputs.eve.http-extended=%s" % ("true" if ext else "false")]
             alert = t.get("alert") if isinstance(t, dict) else None
             for key, val in (alert or {}).items():
                 if key in ALERT_OPTS:
