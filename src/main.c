@@ -390,7 +390,7 @@ static void features(void)
 		"capture:pcap", "capture:pcapng", "capture:live", "decode:ethernet", "decode:vlan",
 		"decode:qinq", "decode:sll", "decode:sll2", "decode:null", "decode:raw",
 		"decode:ipv4", "decode:ipv6", "decode:tcp", "decode:udp", "decode:icmpv4",
-		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats", "event:alert", "rules",
+		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats", "event:alert", "event:fileinfo", "rules",
 		"detect:vectorscan", "detect:pcre2",
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)

@@ -113,6 +113,7 @@ static void txd_free(struct http_txd *t)
 	if (t->uri_norm)
 		bstr_free(t->uri_norm);
 	for (int d = 0; d < 2; d++) {
+		app_file_free(&t->file[d]);
 		buf_free(&t->body[d]);
 		buf_free(&t->hdr_raw[d]);
 		buf_free(&t->hdr[d]);
@@ -195,11 +196,69 @@ static int cb_req_headers(htp_tx_t *tx)
 	return HTP_OK;
 }
 
+/* The file name a side's Content-Disposition gives (filename=, quoted or
+ * not), else the URI path, as Suricata names HTTP files. */
+static void file_name(const htp_tx_t *tx, int dir, const uint8_t **p, uint32_t *n)
+{
+	htp_table_t *h = dir == 0 ? tx->request_headers : tx->response_headers;
+	htp_header_t *cd = h ? htp_table_get_c(h, "content-disposition") : NULL;
+	*p = NULL;
+	*n = 0;
+	if (cd && cd->value) {
+		const uint8_t *v = bstr_ptr(cd->value);
+		size_t len = bstr_len(cd->value);
+		for (size_t i = 0; i + 9 <= len; i++) {
+			if (strncasecmp((const char *)v + i, "filename=", 9))
+				continue;
+			size_t a = i + 9, z;
+			if (a < len && v[a] == '"') {
+				a++;
+				for (z = a; z < len && v[z] != '"'; z++)
+					;
+			} else {
+				for (z = a; z < len && v[z] != ';' && v[z] != ' '; z++)
+					;
+			}
+			if (z > a) {
+				*p = v + a;
+				*n = (uint32_t)(z - a);
+				return;
+			}
+		}
+	}
+	if (tx->parsed_uri && tx->parsed_uri->path) {
+		*p = bstr_ptr(tx->parsed_uri->path);
+		*n = (uint32_t)bstr_len(tx->parsed_uri->path);
+	}
+}
+
+static void file_close(struct http_state *st, struct http_txd *t, int dir,
+		       enum app_file_state how)
+{
+	if (t->file[dir].state != FILE_OPEN || !st->call)
+		return;
+	app_file_close(st->call->ac, &t->file[dir], how);
+	struct app_tx atx = {ALPROTO_HTTP, t->id, t};
+	app_report_tx(st->call, &atx, dir, (uint8_t)(APP_LEVEL_FILE + dir));
+}
+
 static void body_data(htp_tx_data_t *d, int dir)
 {
 	struct http_txd *t = txd_of(d->tx);
 	if (!t || !d->data || !d->len)
 		return;
+	struct http_state *st = state_of(d->tx);
+	if (t->file[dir].state == FILE_NONE) {
+		const uint8_t *np;
+		uint32_t nl;
+		file_name(d->tx, dir, &np, &nl);
+		bool hashes = st && st->call ? st->call->ac->cfg->file_hashes : true;
+		if (app_file_open(&t->file[dir], np, nl, hashes) < 0 && st && st->call)
+			CNT_INC(st->call->ac->cnt, APP_ALLOC_FAIL);
+		if (st && st->call)
+			CNT_INC(st->call->ac->cnt, APP_FILES);
+	}
+	app_file_data(&t->file[dir], d->data, (uint32_t)d->len);
 	t->body_seen[dir] += d->len;
 	if (!buf_add(&t->body[dir], d->data, d->len, body_limit[dir]))
 		t->body_truncated[dir] = true;
@@ -226,6 +285,7 @@ static int cb_req_complete(htp_tx_t *tx)
 		if (t->level < 1)
 			build_headers(t, 0);
 		report(state_of(tx), t, 2);
+		file_close(state_of(tx), t, 0, FILE_CLOSED);
 	}
 	return HTP_OK;
 }
@@ -251,6 +311,7 @@ static int cb_res_complete(htp_tx_t *tx)
 		build_headers(t, 1);
 	}
 	report(state_of(tx), t, 4);
+	file_close(state_of(tx), t, 1, FILE_CLOSED);
 	t->done = true;
 	return HTP_OK;
 }
@@ -376,7 +437,7 @@ static void log_tx(struct http_state *st, struct http_txd *t)
 		return;
 	t->logged = true;
 	struct app_tx atx = {ALPROTO_HTTP, t->id, t};
-	app_report_tx(st->call, &atx, 0, HTTP_LEVEL_LOG);
+	app_report_tx(st->call, &atx, 0, APP_LEVEL_LOG);
 }
 
 static void log_done(struct http_state *st)
@@ -508,6 +569,10 @@ static void http_end(const struct app_call *c, void *state, void *scratch)
 		if (t->level < 3 && tx->response_line)
 			build_headers(t, 1);
 		report(st, t, tx->response_line ? 4 : 2);
+		for (int d = 0; d < 2; d++) {
+			t->file[d].gaps = st->dead[d];
+			file_close(st, t, d, FILE_TRUNCATED);
+		}
 		log_tx(st, t);
 	}
 	for (size_t i = 0; conn && conn->transactions && i < htp_list_size(conn->transactions);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/file.h"
 #include "flow/flow.h"
 
 #define PARSER(name) extern const struct app_parser app_parser_##name;
@@ -77,6 +78,8 @@ int app_ctx_init(struct app_ctx *ac, const struct config *cfg, struct counters *
 
 void app_ctx_free(struct app_ctx *ac)
 {
+	app_file_magic_close(ac->magic);
+	ac->magic = NULL;
 	for (size_t i = 0; i < ALPROTO_MAX; i++) {
 		free(ac->scratch[i]);
 		ac->scratch[i] = NULL;

@@ -37,6 +37,12 @@ struct flow;
 #define APP_PROBE_MAX 512 /* bytes held per direction while a probe needs more */
 #define APP_MAX_LEVEL 7	  /* progress levels per protocol (1..7) */
 
+/* Levels with a meaning of their own, beyond a protocol's progress levels:
+ * "write the transaction's record now", and "file of direction d closed"
+ * (APP_LEVEL_FILE + d). Detection has no rules at these levels. */
+#define APP_LEVEL_LOG  0
+#define APP_LEVEL_FILE 0x40
+
 /* A transaction as parsers hand it out: `data` is the parser's own view,
  * read through the parser's buffer function. Borrowed for the call. */
 struct app_tx {
@@ -122,6 +128,7 @@ struct app_ctx {
 	struct counters *cnt;
 	struct app_sink sink;
 	void *scratch[ALPROTO_MAX];
+	void *magic; /* libmagic handle for file types, opened on first use */
 };
 
 int app_ctx_init(struct app_ctx *ac, const struct config *cfg, struct counters *cnt);

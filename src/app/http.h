@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/file.h"
+
 /* A capped, growable byte buffer. */
 struct http_buf {
 	uint8_t *p;
@@ -29,12 +31,11 @@ struct http_txd {
 	struct http_buf hdr[2];	    /* "Name: value\r\n"..., cookies left out */
 	struct http_buf names[2];   /* "\r\nName\r\nName\r\n\r\n" */
 	struct http_buf start[2];   /* start line + raw headers */
+	struct app_file file[2];    /* the bodies as files (state FILE_NONE: none) */
 	uint8_t level;		    /* last progress level reported */
 	bool done, logged;
 };
 
-/* Progress level at which the parser asks for the transaction's record. */
-#define HTTP_LEVEL_LOG 0
 
 /* Body bytes kept for inspection per transaction (request, response). */
 void http_set_body_limits(uint32_t request, uint32_t response);

@@ -63,6 +63,8 @@ static const struct ckey keys[] = {
 	{"outputs.eve.http", T_BOOL, O(eve_http), "true", "write http records"},
 	{"outputs.eve.http-extended", T_BOOL, O(eve_http_extended), "true", "http objects with method, protocol, status, referer, redirect and length (Suricata's extended: yes)"},
 	{"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
+	{"outputs.eve.fileinfo", T_BOOL, O(eve_fileinfo), "true", "write fileinfo records for files carried by HTTP"},
+	{"file.hashes", T_BOOL, O(file_hashes), "true", "md5, sha1 and sha256 of every file"},
 	{"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true", "write anomaly records for app-layer events"},
 	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
 	{"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false", "add the payload (base64) to alerts"},

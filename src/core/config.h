@@ -60,6 +60,7 @@ struct config {
 	bool eve_stats;
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	bool eve_http_extended;
+	bool eve_fileinfo, file_hashes;
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

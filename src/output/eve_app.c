@@ -9,6 +9,7 @@
 
 #include "app/applayer.h"
 #include "app/dns.h"
+#include "app/file.h"
 #include "app/http.h"
 #include "output/eve.h"
 
@@ -58,6 +59,37 @@ void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx 
 	}
 }
 
+/* A fileinfo record: the file of direction dir of an HTTP transaction. */
+static void write_fileinfo(struct eve_out *o, const struct config *cfg, const struct packet *p,
+			   const struct flow *f, const struct app_tx *tx, int dir)
+{
+	const struct http_txd *t = tx->data;
+	const struct app_file *fl = &t->file[dir & 1];
+	struct jbuf *jb = &o->rec;
+	put_head(jb, p, f, dir & 1, "fileinfo");
+	eve_put_http(jb, t, cfg->eve_http_extended);
+	jb_str_plain(jb, "app_proto", "http");
+	jb_open(jb, "fileinfo");
+	jb_strn(jb, "filename", (const uint8_t *)fl->name, fl->name_len);
+	jb_open_array(jb, "sid");
+	jb_close_array(jb);
+	if (fl->magic[0])
+		jb_str(jb, "magic", fl->magic);
+	jb_bool(jb, "gaps", fl->gaps);
+	jb_str_plain(jb, "state", app_file_state_name(fl->state));
+	if (fl->md5[0]) {
+		jb_str_plain(jb, "md5", fl->md5);
+		jb_str_plain(jb, "sha1", fl->sha1);
+		jb_str_plain(jb, "sha256", fl->sha256);
+	}
+	jb_bool(jb, "stored", false);
+	jb_u64(jb, "size", fl->size);
+	jb_u64(jb, "tx_id", tx->id);
+	jb_close(jb);
+	jb_close(jb);
+	eve_commit(o);
+}
+
 void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct packet *p,
 		  const struct flow *f, const struct app_tx *tx, int dir, uint8_t level)
 {
@@ -72,7 +104,12 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		break;
 	case ALPROTO_HTTP:
 		/* one record per transaction, when it completes or the flow ends */
-		if (!cfg->eve_http || level != HTTP_LEVEL_LOG)
+		if (level >= APP_LEVEL_FILE) {
+			if (cfg->eve_fileinfo)
+				write_fileinfo(o, cfg, p, f, tx, level - APP_LEVEL_FILE);
+			return;
+		}
+		if (!cfg->eve_http || level != APP_LEVEL_LOG)
 			return;
 		put_head(&o->rec, p, f, 0, "http");
 		jb_u64(&o->rec, "tx_id", tx->id);

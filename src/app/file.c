@@ -1,0 +1,120 @@
+/*
+ * file — see file.h.
+ */
+#include "app/file.h"
+
+#include <magic.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "app/applayer.h"
+
+static const char hexd[] = "0123456789abcdef";
+
+int app_file_open(struct app_file *f, const uint8_t *name, uint32_t name_len, bool hashes)
+{
+	memset(f, 0, sizeof(*f));
+	f->name_len = (uint16_t)(name_len < APP_FILE_NAME_MAX ? name_len : APP_FILE_NAME_MAX);
+	if (f->name_len)
+		memcpy(f->name, name, f->name_len);
+	f->state = FILE_OPEN;
+	if (!hashes)
+		return 0;
+	const EVP_MD *mds[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+	for (int i = 0; i < 3; i++) {
+		EVP_MD_CTX *c = EVP_MD_CTX_new();
+		if (!c || EVP_DigestInit_ex(c, mds[i], NULL) != 1) {
+			EVP_MD_CTX_free(c);
+			app_file_free(f);
+			f->state = FILE_OPEN;
+			return -1;
+		}
+		f->md[i] = c;
+	}
+	return 0;
+}
+
+void app_file_data(struct app_file *f, const uint8_t *d, uint32_t n)
+{
+	if (f->state != FILE_OPEN || !n)
+		return;
+	f->size += n;
+	if (f->head_len < APP_FILE_HEAD) {
+		uint32_t take = APP_FILE_HEAD - f->head_len;
+		if (take > n)
+			take = n;
+		memcpy(f->head + f->head_len, d, take);
+		f->head_len += take;
+	}
+	for (int i = 0; i < 3; i++)
+		if (f->md[i])
+			EVP_DigestUpdate(f->md[i], d, n);
+}
+
+static void hex(const uint8_t *d, unsigned n, char *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = hexd[d[i] >> 4];
+		out[2 * i + 1] = hexd[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void app_file_close(struct app_ctx *ac, struct app_file *f, enum app_file_state state)
+{
+	if (f->state != FILE_OPEN)
+		return;
+	char *outs[3] = {f->md5, f->sha1, f->sha256};
+	for (int i = 0; i < 3; i++) {
+		if (!f->md[i])
+			continue;
+		uint8_t dg[EVP_MAX_MD_SIZE];
+		unsigned n = 0;
+		if (EVP_DigestFinal_ex(f->md[i], dg, &n) == 1)
+			hex(dg, n, outs[i]);
+		EVP_MD_CTX_free(f->md[i]);
+		f->md[i] = NULL;
+	}
+	if (ac && f->head_len) {
+		if (!ac->magic) {
+			magic_t m = magic_open(MAGIC_NONE);
+			if (m && magic_load(m, NULL) != 0) {
+				magic_close(m);
+				m = NULL;
+			}
+			ac->magic = m;
+		}
+		const char *t = ac->magic ? magic_buffer(ac->magic, f->head, f->head_len) : NULL;
+		if (t)
+			snprintf(f->magic, sizeof(f->magic), "%s", t);
+	}
+	f->state = (uint8_t)state;
+}
+
+void app_file_free(struct app_file *f)
+{
+	for (int i = 0; i < 3; i++) {
+		EVP_MD_CTX_free(f->md[i]);
+		f->md[i] = NULL;
+	}
+}
+
+void app_file_magic_close(void *magic)
+{
+	if (magic)
+		magic_close(magic);
+}
+
+const char *app_file_state_name(uint8_t state)
+{
+	switch (state) {
+	case FILE_OPEN:
+		return "OPEN";
+	case FILE_CLOSED:
+		return "CLOSED";
+	case FILE_TRUNCATED:
+		return "TRUNCATED";
+	default:
+		return "UNKNOWN";
+	}
+}
