@@ -247,6 +247,11 @@ static int register_dbs(struct detect_engine *de, struct prefilter *pf, const ch
 static uint16_t rule_app_proto(const struct rule *r)
 {
 	bool app = false;
+	for (uint16_t i = 0; i < r->pkt.n; i++) {
+		uint16_t ap = kw_get(r->pkt.v[i].kw)->tx_alproto;
+		if (ap)
+			return ap == ALPROTO_HTTP1 ? ALPROTO_HTTP : ap;
+	}
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct buffer_info *bi = buffer_info(r->bufs[b].buf);
 		if (r->bufs[b].buf == BUF_PAYLOAD)
@@ -287,6 +292,16 @@ static int rule_app_dir(const struct rule *r)
 static uint8_t rule_app_level(const struct app_parser *ap, const struct rule *r, int rdir)
 {
 	uint8_t lv = 0;
+	for (uint16_t i = 0; i < r->pkt.n; i++) {
+		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
+		if (!k->tx_level)
+			continue;
+		uint8_t l = k->tx_level(rdir);
+		if (!l)
+			return 0;
+		if (l > lv)
+			lv = l;
+	}
 	for (int b = 0; b < r->n_bufs; b++) {
 		if (r->bufs[b].buf == BUF_PAYLOAD)
 			continue;
@@ -1077,8 +1092,12 @@ static bool tx_rule_match(struct detect_thread *dt, const struct rule *r, const 
 	struct det_pkt d = {p, f, dt};
 	for (uint16_t i = 0; i < r->pkt.n; i++) {
 		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
-		if (k->match && !k->match(&d, r->pkt.v[i].ctx))
+		if (k->tx_match) {
+			if (k->tx_alproto != tx->alproto || !k->tx_match(tx, dir, r->pkt.v[i].ctx))
+				return false;
+		} else if (k->match && !k->match(&d, r->pkt.v[i].ctx)) {
 			return false;
+		}
 	}
 	if (!header_match(r, v))
 		return false;

@@ -36,6 +36,7 @@ struct rule_ctx;
 struct packet;
 struct flow;
 struct detect_thread;
+struct app_tx;
 
 /* What packet-level matches see. */
 struct det_pkt {
@@ -55,6 +56,13 @@ struct kw_def {
 	 * when the action could not be done (counted). NULL for the built-in
 	 * ones (flowbits, flowint, thresholds). */
 	int (*post)(const struct det_pkt *d, const void *ctx);
+	/* App-layer transaction keywords (in rule.pkt; dns.rcode, tls.version
+	 * ...): the protocol whose transactions they read, the progress level at
+	 * which a rule in direction rdir (0, 1, -1 either) can check them, and
+	 * the match on a transaction seen through data in direction dir. */
+	uint16_t tx_alproto;
+	uint8_t (*tx_level)(int rdir);
+	bool (*tx_match)(const struct app_tx *tx, int dir, const void *ctx);
 };
 
 enum kw_id {
@@ -93,6 +101,9 @@ int rule_ctx_add_buffer_sm(struct rule_ctx *rc, uint16_t kw, void *ctx);
 /* Check that app-layer buffer `buf` fits the rule's protocol, binding the
  * rule to that app-layer protocol. KW_OK, or a KW_* code with rc->err set. */
 int rule_ctx_bind_buffer(struct rule_ctx *rc, unsigned buf);
+/* Bind the rule to app-layer protocol alproto for a transaction keyword.
+ * KW_OK, or KW_ERR with rc->err set. */
+int rule_ctx_bind_app(struct rule_ctx *rc, uint16_t alproto);
 /* The most recent content (kw KW_content) in any list, or NULL. */
 struct sm *rule_ctx_last_content(struct rule_ctx *rc);
 /* The most recent sm of one of the given keywords in the current list, or NULL. */

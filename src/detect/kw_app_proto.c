@@ -44,4 +44,4 @@ static int setup_app_proto(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_app_layer_protocol = {"app-layer-protocol", KWF_VALUE, setup_app_proto, free,
-					     match_app_proto,	   NULL};
+					     match_app_proto,	   NULL, 0, NULL, NULL};

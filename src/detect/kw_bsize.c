@@ -23,4 +23,4 @@ static int setup_bsize(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_bsize = {"bsize", KWF_VALUE, setup_bsize, free, NULL, NULL};
+const struct kw_def kw_bsize = {"bsize", KWF_VALUE, setup_bsize, free, NULL, NULL, 0, NULL, NULL};

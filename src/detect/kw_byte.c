@@ -335,8 +335,8 @@ bad:
 		       "expected bytes N,offset N,oper OP,rvalue N,result NAME[,options]");
 }
 
-const struct kw_def kw_byte_test = {"byte_test", KWF_VALUE, setup_byte_test, free, NULL, NULL};
-const struct kw_def kw_byte_jump = {"byte_jump", KWF_VALUE, setup_byte_jump, free, NULL, NULL};
+const struct kw_def kw_byte_test = {"byte_test", KWF_VALUE, setup_byte_test, free, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_byte_jump = {"byte_jump", KWF_VALUE, setup_byte_jump, free, NULL, NULL, 0, NULL, NULL};
 const struct kw_def kw_byte_extract = {"byte_extract", KWF_VALUE, setup_byte_extract,
-				       free,	       NULL,	  NULL};
-const struct kw_def kw_byte_math = {"byte_math", KWF_VALUE, setup_byte_math, free, NULL, NULL};
+				       free,	       NULL,	  NULL, 0, NULL, NULL};
+const struct kw_def kw_byte_math = {"byte_math", KWF_VALUE, setup_byte_math, free, NULL, NULL, 0, NULL, NULL};

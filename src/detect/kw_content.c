@@ -339,15 +339,15 @@ static int setup_fast_pattern(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_content = {"content", KWF_VALUE, setup_content, content_free, NULL, NULL};
+const struct kw_def kw_content = {"content", KWF_VALUE, setup_content, content_free, NULL, NULL, 0, NULL, NULL};
 const struct kw_def kw_uricontent = {"uricontent", KWF_VALUE, setup_uricontent,
-				     content_free, NULL,      NULL};
-const struct kw_def kw_nocase = {"nocase", KWF_NOVALUE, setup_nocase, NULL, NULL, NULL};
-const struct kw_def kw_rawbytes = {"rawbytes", KWF_NOVALUE, setup_rawbytes, NULL, NULL, NULL};
-const struct kw_def kw_depth = {"depth", KWF_VALUE, setup_depth, NULL, NULL, NULL};
-const struct kw_def kw_offset = {"offset", KWF_VALUE, setup_offset, NULL, NULL, NULL};
-const struct kw_def kw_distance = {"distance", KWF_VALUE, setup_distance, NULL, NULL, NULL};
-const struct kw_def kw_within = {"within", KWF_VALUE, setup_within, NULL, NULL, NULL};
-const struct kw_def kw_startswith = {"startswith", KWF_NOVALUE, setup_startswith, NULL, NULL, NULL};
-const struct kw_def kw_endswith = {"endswith", KWF_NOVALUE, setup_endswith, NULL, NULL, NULL};
-const struct kw_def kw_fast_pattern = {"fast_pattern", 0, setup_fast_pattern, NULL, NULL, NULL};
+				     content_free, NULL,      NULL, 0, NULL, NULL};
+const struct kw_def kw_nocase = {"nocase", KWF_NOVALUE, setup_nocase, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_rawbytes = {"rawbytes", KWF_NOVALUE, setup_rawbytes, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_depth = {"depth", KWF_VALUE, setup_depth, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_offset = {"offset", KWF_VALUE, setup_offset, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_distance = {"distance", KWF_VALUE, setup_distance, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_within = {"within", KWF_VALUE, setup_within, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_startswith = {"startswith", KWF_NOVALUE, setup_startswith, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_endswith = {"endswith", KWF_NOVALUE, setup_endswith, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_fast_pattern = {"fast_pattern", 0, setup_fast_pattern, NULL, NULL, NULL, 0, NULL, NULL};

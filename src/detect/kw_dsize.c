@@ -24,4 +24,4 @@ static int setup_dsize(struct rule_ctx *rc, const char *v)
 	return kw_setup_ucmp(rc, v, 65535, KW_dsize);
 }
 
-const struct kw_def kw_dsize = {"dsize", KWF_VALUE, setup_dsize, free, match_dsize, NULL};
+const struct kw_def kw_dsize = {"dsize", KWF_VALUE, setup_dsize, free, match_dsize, NULL, 0, NULL, NULL};

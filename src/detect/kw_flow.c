@@ -52,4 +52,4 @@ static int setup_flow(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_flow = {"flow", KWF_VALUE, setup_flow, NULL, NULL, NULL};
+const struct kw_def kw_flow = {"flow", KWF_VALUE, setup_flow, NULL, NULL, NULL, 0, NULL, NULL};

@@ -77,4 +77,4 @@ static int setup_flowbits(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_flowbits = {"flowbits", KWF_VALUE,      setup_flowbits,
-				   free,       flowbits_match, NULL};
+				   free,       flowbits_match, NULL, 0, NULL, NULL};

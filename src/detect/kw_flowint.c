@@ -70,4 +70,4 @@ static int setup_flowint(struct rule_ctx *rc, const char *v)
 	return rule_ctx_add_pkt_sm(rc, KW_flowint, c);
 }
 
-const struct kw_def kw_flowint = {"flowint", KWF_VALUE, setup_flowint, free, flowint_match, NULL};
+const struct kw_def kw_flowint = {"flowint", KWF_VALUE, setup_flowint, free, flowint_match, NULL, 0, NULL, NULL};

@@ -92,8 +92,8 @@ static int setup_icmp_seq(struct rule_ctx *rc, const char *v)
 	return setup_field(rc, v, KW_icmp_seq);
 }
 
-const struct kw_def kw_itype = {"itype", KWF_VALUE, setup_itype, free, match_itype, NULL};
-const struct kw_def kw_icode = {"icode", KWF_VALUE, setup_icode, free, match_icode, NULL};
-const struct kw_def kw_icmp_id = {"icmp_id", KWF_VALUE, setup_icmp_id, free, match_icmp_id, NULL};
+const struct kw_def kw_itype = {"itype", KWF_VALUE, setup_itype, free, match_itype, NULL, 0, NULL, NULL};
+const struct kw_def kw_icode = {"icode", KWF_VALUE, setup_icode, free, match_icode, NULL, 0, NULL, NULL};
+const struct kw_def kw_icmp_id = {"icmp_id", KWF_VALUE, setup_icmp_id, free, match_icmp_id, NULL, 0, NULL, NULL};
 const struct kw_def kw_icmp_seq = {"icmp_seq", KWF_VALUE,      setup_icmp_seq,
-				   free,       match_icmp_seq, NULL};
+				   free,       match_icmp_seq, NULL, 0, NULL, NULL};

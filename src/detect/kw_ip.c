@@ -238,14 +238,14 @@ static int setup_fragoffset(struct rule_ctx *rc, const char *v)
 	return kw_setup_ucmp(rc, v, 65535, KW_fragoffset);
 }
 
-const struct kw_def kw_ttl = {"ttl", KWF_VALUE, setup_ttl, free, match_ttl, NULL};
-const struct kw_def kw_tos = {"tos", KWF_VALUE, setup_tos, free, match_tos, NULL};
-const struct kw_def kw_id = {"id", KWF_VALUE, setup_id, free, match_id, NULL};
-const struct kw_def kw_ipopts = {"ipopts", KWF_VALUE, setup_ipopts, free, match_ipopts, NULL};
-const struct kw_def kw_sameip = {"sameip", KWF_NOVALUE, setup_sameip, NULL, match_sameip, NULL};
+const struct kw_def kw_ttl = {"ttl", KWF_VALUE, setup_ttl, free, match_ttl, NULL, 0, NULL, NULL};
+const struct kw_def kw_tos = {"tos", KWF_VALUE, setup_tos, free, match_tos, NULL, 0, NULL, NULL};
+const struct kw_def kw_id = {"id", KWF_VALUE, setup_id, free, match_id, NULL, 0, NULL, NULL};
+const struct kw_def kw_ipopts = {"ipopts", KWF_VALUE, setup_ipopts, free, match_ipopts, NULL, 0, NULL, NULL};
+const struct kw_def kw_sameip = {"sameip", KWF_NOVALUE, setup_sameip, NULL, match_sameip, NULL, 0, NULL, NULL};
 const struct kw_def kw_ip_proto = {"ip_proto", KWF_VALUE,      setup_ip_proto,
-				   free,       match_ip_proto, NULL};
+				   free,       match_ip_proto, NULL, 0, NULL, NULL};
 const struct kw_def kw_fragbits = {"fragbits", KWF_VALUE,      setup_fragbits,
-				   free,       match_fragbits, NULL};
+				   free,       match_fragbits, NULL, 0, NULL, NULL};
 const struct kw_def kw_fragoffset = {"fragoffset", KWF_VALUE,	     setup_fragoffset,
-				     free,	   match_fragoffset, NULL};
+				     free,	   match_fragoffset, NULL, 0, NULL, NULL};

@@ -59,4 +59,4 @@ static int setup_isdataat(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_isdataat = {"isdataat", KWF_VALUE, setup_isdataat, free, NULL, NULL};
+const struct kw_def kw_isdataat = {"isdataat", KWF_VALUE, setup_isdataat, free, NULL, NULL, 0, NULL, NULL};

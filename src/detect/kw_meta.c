@@ -145,14 +145,14 @@ static int setup_target(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_msg = {"msg", KWF_VALUE | KWF_STRIP_Q, setup_msg, NULL, NULL, NULL};
-const struct kw_def kw_sid = {"sid", KWF_VALUE, setup_sid, NULL, NULL, NULL};
-const struct kw_def kw_rev = {"rev", KWF_VALUE, setup_rev, NULL, NULL, NULL};
-const struct kw_def kw_gid = {"gid", KWF_VALUE, setup_gid, NULL, NULL, NULL};
+const struct kw_def kw_msg = {"msg", KWF_VALUE | KWF_STRIP_Q, setup_msg, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_sid = {"sid", KWF_VALUE, setup_sid, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_rev = {"rev", KWF_VALUE, setup_rev, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_gid = {"gid", KWF_VALUE, setup_gid, NULL, NULL, NULL, 0, NULL, NULL};
 const struct kw_def kw_classtype = {
-    "classtype", KWF_VALUE | KWF_STRIP_Q, setup_classtype, NULL, NULL, NULL};
-const struct kw_def kw_priority = {"priority", KWF_VALUE, setup_priority, NULL, NULL, NULL};
+    "classtype", KWF_VALUE | KWF_STRIP_Q, setup_classtype, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_priority = {"priority", KWF_VALUE, setup_priority, NULL, NULL, NULL, 0, NULL, NULL};
 const struct kw_def kw_reference = {
-    "reference", KWF_VALUE | KWF_STRIP_Q, setup_reference, NULL, NULL, NULL};
-const struct kw_def kw_metadata = {"metadata", KWF_VALUE, setup_metadata, NULL, NULL, NULL};
-const struct kw_def kw_target = {"target", KWF_VALUE, setup_target, NULL, NULL, NULL};
+    "reference", KWF_VALUE | KWF_STRIP_Q, setup_reference, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_metadata = {"metadata", KWF_VALUE, setup_metadata, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_target = {"target", KWF_VALUE, setup_target, NULL, NULL, NULL, 0, NULL, NULL};

@@ -19,5 +19,5 @@ static int setup_tag(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_noalert = {"noalert", KWF_NOVALUE, setup_noalert, NULL, NULL, NULL};
-const struct kw_def kw_tag = {"tag", KWF_VALUE, setup_tag, NULL, NULL, NULL};
+const struct kw_def kw_noalert = {"noalert", KWF_NOVALUE, setup_noalert, NULL, NULL, NULL, 0, NULL, NULL};
+const struct kw_def kw_tag = {"tag", KWF_VALUE, setup_tag, NULL, NULL, NULL, 0, NULL, NULL};

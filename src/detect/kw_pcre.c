@@ -148,4 +148,4 @@ static int setup_pcre(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_pcre = {"pcre", KWF_VALUE, setup_pcre, pcre_free_ctx, NULL, NULL};
+const struct kw_def kw_pcre = {"pcre", KWF_VALUE, setup_pcre, pcre_free_ctx, NULL, NULL, 0, NULL, NULL};

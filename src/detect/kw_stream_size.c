@@ -77,4 +77,4 @@ static int setup_stream_size(struct rule_ctx *rc, const char *v)
 }
 
 const struct kw_def kw_stream_size = {"stream_size", KWF_VALUE,		setup_stream_size,
-				      free,	     match_stream_size, NULL};
+				      free,	     match_stream_size, NULL, 0, NULL, NULL};

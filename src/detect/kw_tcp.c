@@ -197,8 +197,8 @@ bool flags_required(const void *ctx, uint8_t *mask, uint8_t *want)
 	return false;
 }
 
-const struct kw_def kw_flags = {"flags", KWF_VALUE, setup_flags, free, match_flags, NULL};
-const struct kw_def kw_seq = {"seq", KWF_VALUE, setup_seq, free, match_seq, NULL};
-const struct kw_def kw_ack = {"ack", KWF_VALUE, setup_ack, free, match_ack, NULL};
-const struct kw_def kw_window = {"window", KWF_VALUE, setup_window, free, match_window, NULL};
-const struct kw_def kw_tcp_mss = {"tcp.mss", KWF_VALUE, setup_mss, free, match_mss, NULL};
+const struct kw_def kw_flags = {"flags", KWF_VALUE, setup_flags, free, match_flags, NULL, 0, NULL, NULL};
+const struct kw_def kw_seq = {"seq", KWF_VALUE, setup_seq, free, match_seq, NULL, 0, NULL, NULL};
+const struct kw_def kw_ack = {"ack", KWF_VALUE, setup_ack, free, match_ack, NULL, 0, NULL, NULL};
+const struct kw_def kw_window = {"window", KWF_VALUE, setup_window, free, match_window, NULL, 0, NULL, NULL};
+const struct kw_def kw_tcp_mss = {"tcp.mss", KWF_VALUE, setup_mss, free, match_mss, NULL, 0, NULL, NULL};

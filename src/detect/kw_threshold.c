@@ -84,6 +84,6 @@ static int setup_detection_filter(struct rule_ctx *rc, const char *v)
 	return parse(rc, v, true);
 }
 
-const struct kw_def kw_threshold = {"threshold", KWF_VALUE, setup_threshold, free, NULL, NULL};
+const struct kw_def kw_threshold = {"threshold", KWF_VALUE, setup_threshold, free, NULL, NULL, 0, NULL, NULL};
 const struct kw_def kw_detection_filter = {
-    "detection_filter", KWF_VALUE, setup_detection_filter, free, NULL, NULL};
+    "detection_filter", KWF_VALUE, setup_detection_filter, free, NULL, NULL, 0, NULL, NULL};

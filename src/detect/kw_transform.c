@@ -203,6 +203,6 @@ uint32_t xform_apply(unsigned id, const void *arg, const uint8_t *in, uint32_t l
 }
 
 #define XFORM(id, name, arg)                                                                       \
-	const struct kw_def kw_xf_##id = {name, 0, setup_transform, NULL, NULL, NULL};
+	const struct kw_def kw_xf_##id = {name, 0, setup_transform, NULL, NULL, NULL, 0, NULL, NULL};
 #include "detect/transforms.def"
 #undef XFORM

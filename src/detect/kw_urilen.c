@@ -48,4 +48,4 @@ static int setup_urilen(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_urilen = {"urilen", KWF_VALUE, setup_urilen, NULL, NULL, NULL};
+const struct kw_def kw_urilen = {"urilen", KWF_VALUE, setup_urilen, NULL, NULL, NULL, 0, NULL, NULL};

@@ -179,4 +179,4 @@ static int setup_xbits(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-const struct kw_def kw_xbits = {"xbits", KWF_VALUE, setup_xbits, free, match_xbits, post_xbits};
+const struct kw_def kw_xbits = {"xbits", KWF_VALUE, setup_xbits, free, match_xbits, post_xbits, 0, NULL, NULL};

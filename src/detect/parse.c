@@ -171,27 +171,27 @@ static void rule_err_unsupported(struct rule_err *e, const char *reason)
 
 /* A sticky buffer or legacy modifier bound to an app-layer protocol must agree
  * with the rule's header. */
-static int bind_buffer_proto(struct rule *r, unsigned buf, char *msg, size_t msglen)
+/* Bind the rule to app-layer protocol alproto, for `what` (a buffer or
+ * keyword name): 0, or KW_ERR with a message. */
+static int bind_proto(struct rule *r, uint16_t alproto, const char *what, char *msg, size_t msglen)
 {
-	const struct buffer_info *bi = buffer_info(buf);
-	if (bi->alproto == ALPROTO_UNKNOWN)
+	if (alproto == ALPROTO_UNKNOWN)
 		return 0;
 	if (r->proto.alproto == ALPROTO_UNKNOWN) {
 		bool tcp = proto_has(&r->proto, 6), udp = proto_has(&r->proto, 17);
-		if (!r->proto.any && !(tcp && alproto_over_tcp(bi->alproto)) &&
-		    !(udp && alproto_over_udp(bi->alproto))) {
-			snprintf(
-			    msg, msglen,
-			    "buffer %s is for %s, which does not run over this rule's protocol",
-			    bi->name, alproto_name(bi->alproto));
+		if (!r->proto.any && !(tcp && alproto_over_tcp(alproto)) &&
+		    !(udp && alproto_over_udp(alproto))) {
+			snprintf(msg, msglen,
+				 "%s is for %s, which does not run over this rule's protocol", what,
+				 alproto_name(alproto));
 			return KW_ERR;
 		}
-		r->proto.alproto = bi->alproto;
+		r->proto.alproto = alproto;
 		return 0;
 	}
-	if (r->proto.alproto != bi->alproto) {
-		snprintf(msg, msglen, "buffer %s is for %s, the rule is for %s", bi->name,
-			 alproto_name(bi->alproto), alproto_name(r->proto.alproto));
+	if (r->proto.alproto != alproto) {
+		snprintf(msg, msglen, "%s is for %s, the rule is for %s", what,
+			 alproto_name(alproto), alproto_name(r->proto.alproto));
 		return KW_ERR;
 	}
 	return 0;
@@ -199,8 +199,18 @@ static int bind_buffer_proto(struct rule *r, unsigned buf, char *msg, size_t msg
 
 int rule_ctx_bind_buffer(struct rule_ctx *rc, unsigned buf)
 {
-	char msg[200];
-	int rcode = bind_buffer_proto(rc->r, buf, msg, sizeof(msg));
+	char msg[200], what[64];
+	const struct buffer_info *bi = buffer_info(buf);
+	snprintf(what, sizeof(what), "buffer %s", bi->name);
+	int rcode = bind_proto(rc->r, bi->alproto, what, msg, sizeof(msg));
+	return rcode ? kw_fail(rc, rcode, "%s", msg) : KW_OK;
+}
+
+int rule_ctx_bind_app(struct rule_ctx *rc, uint16_t alproto)
+{
+	char msg[200], what[64];
+	snprintf(what, sizeof(what), "keyword %s", rc->kw_name ? rc->kw_name : "?");
+	int rcode = bind_proto(rc->r, alproto, what, msg, sizeof(msg));
 	return rcode ? kw_fail(rc, rcode, "%s", msg) : KW_OK;
 }
 
@@ -241,7 +251,6 @@ static int legacy_modifier(struct rule_ctx *rc, int buf)
 
 static int setup_option(struct rule_ctx *rc, char *name, char *value, struct rule_err *e)
 {
-	char msg[200] = "";
 	int k = kw_lookup(name);
 	rc->kw_name = name;
 	rc->err[0] = '\0';
@@ -262,9 +271,9 @@ static int setup_option(struct rule_ctx *rc, char *name, char *value, struct rul
 	if (b >= 0) {
 		if (value && *value)
 			return kw_fail(rc, KW_ERR, "a sticky buffer takes no value");
-		int rcode = bind_buffer_proto(rc->r, (unsigned)b, msg, sizeof(msg));
+		int rcode = rule_ctx_bind_buffer(rc, (unsigned)b);
 		if (rcode)
-			return kw_fail(rc, rcode, "%s", msg);
+			return rcode;
 		if (rule_ctx_select_buffer(rc, (unsigned)b) < 0)
 			return kw_fail(rc, KW_ERR, "too many buffers in one rule");
 		if (b == BUF_PAYLOAD)
@@ -275,9 +284,9 @@ static int setup_option(struct rule_ctx *rc, char *name, char *value, struct rul
 	if (b >= 0) {
 		if (value && *value)
 			return kw_fail(rc, KW_ERR, "a content modifier takes no value");
-		int rcode = bind_buffer_proto(rc->r, (unsigned)b, msg, sizeof(msg));
+		int rcode = rule_ctx_bind_buffer(rc, (unsigned)b);
 		if (rcode)
-			return kw_fail(rc, rcode, "%s", msg);
+			return rcode;
 		rcode = legacy_modifier(rc, b);
 		if (rcode == KW_UNSUPPORTED)
 			snprintf(e->reason, sizeof(e->reason), "Snort 3 sticky buffer %s", name);
