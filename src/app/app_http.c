@@ -237,6 +237,7 @@ static void file_close(struct http_state *st, struct http_txd *t, int dir,
 {
 	if (t->file[dir].state != FILE_OPEN || !st->call)
 		return;
+	app_file_yara(st->call->ac, &t->file[dir], t->body[dir].p, t->body[dir].len);
 	app_file_close(st->call->ac, &t->file[dir], how);
 	struct app_tx atx = {ALPROTO_HTTP, t->id, t};
 	app_report_tx(st->call, &atx, dir, (uint8_t)(APP_LEVEL_FILE + dir));

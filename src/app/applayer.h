@@ -33,6 +33,7 @@
 #include "core/counters.h"
 
 struct flow;
+struct app_yara;
 
 #define APP_PROBE_MAX 512 /* bytes held per direction while a probe needs more */
 #define APP_MAX_LEVEL 7	  /* progress levels per protocol (1..7) */
@@ -129,6 +130,7 @@ struct app_ctx {
 	struct app_sink sink;
 	void *scratch[ALPROTO_MAX];
 	void *magic; /* libmagic handle for file types, opened on first use */
+	const struct app_yara *yara; /* YARA rules for files (shared), or NULL */
 };
 
 int app_ctx_init(struct app_ctx *ac, const struct config *cfg, struct counters *cnt);

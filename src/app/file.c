@@ -91,6 +91,20 @@ void app_file_close(struct app_ctx *ac, struct app_file *f, enum app_file_state 
 	f->state = (uint8_t)state;
 }
 
+void app_file_yara(struct app_ctx *ac, struct app_file *f, const uint8_t *d, uint32_t n)
+{
+	if (!ac || !ac->yara || !n)
+		return;
+	int m = app_yara_scan(ac->yara, d, n, f->yara, APP_YARA_MAX_MATCHES);
+	f->yara_scanned = true;
+	if (m < 0) {
+		CNT_INC(ac->cnt, APP_YARA_ERRORS);
+		return;
+	}
+	f->n_yara = (uint8_t)(m < APP_YARA_MAX_MATCHES ? m : APP_YARA_MAX_MATCHES);
+	CNT_ADD(ac->cnt, APP_YARA_MATCHES, (uint64_t)m);
+}
+
 void app_file_free(struct app_file *f)
 {
 	for (int i = 0; i < 3; i++) {

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/yara.h"
+
 #define APP_FILE_NAME_MAX 512
 #define APP_FILE_HEAD	  2048 /* bytes given to libmagic */
 
@@ -25,6 +27,10 @@ struct app_file {
 	void *md[3]; /* EVP_MD_CTX *: md5, sha1, sha256 while open */
 	char md5[33], sha1[41], sha256[65];
 	char magic[128]; /* "" when unknown */
+	/* YARA: the rules that matched the file's inspected bytes */
+	char yara[APP_YARA_MAX_MATCHES][APP_YARA_NAME_MAX];
+	uint8_t n_yara;
+	bool yara_scanned;
 	uint8_t head[APP_FILE_HEAD];
 	uint32_t head_len;
 };
@@ -38,6 +44,9 @@ void app_file_data(struct app_file *f, const uint8_t *d, uint32_t n);
 /* Close with FILE_CLOSED or FILE_TRUNCATED: finish the hashes, name the type
  * (with the worker's libmagic handle, opened on first use). */
 void app_file_close(struct app_ctx *ac, struct app_file *f, enum app_file_state state);
+/* Run the worker's YARA rules (if any) over the file's bytes d[0..n) (what
+ * the parser kept of it). */
+void app_file_yara(struct app_ctx *ac, struct app_file *f, const uint8_t *d, uint32_t n);
 /* Release what an open file holds (no record). */
 void app_file_free(struct app_file *f);
 

@@ -65,6 +65,7 @@ static const struct ckey keys[] = {
 	{"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
 	{"outputs.eve.fileinfo", T_BOOL, O(eve_fileinfo), "true", "write fileinfo records for files carried by HTTP"},
 	{"file.hashes", T_BOOL, O(file_hashes), "true", "md5, sha1 and sha256 of every file"},
+	{"file.yara-rules", T_STR, O(yara_rules), "", "YARA rules (a .yar file or a folder of them) run on every file; empty = off"},
 	{"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true", "write anomaly records for app-layer events"},
 	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
 	{"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false", "add the payload (base64) to alerts"},

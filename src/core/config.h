@@ -61,6 +61,7 @@ struct config {
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	bool eve_http_extended;
 	bool eve_fileinfo, file_hashes;
+	char yara_rules[256];
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/yara.h"
 #include "capture/capture.h"
 #include "core/log.h"
 #include "core/pipeline.h"
@@ -48,6 +49,7 @@ struct engine {
 	struct eve_out out; /* stats records, reader thread */
 	struct counters cnt; /* reader-side counters (capture.*) */
 	struct detect_engine *de; /* NULL without rules */
+	struct app_yara *yara;	  /* YARA rules for files, or NULL */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -172,6 +174,7 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	pthread_mutex_init(&w->snap_lock, NULL);
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
+	w->pl.app.yara = e->yara;
 	struct pipeline_out po = {on_tx, on_app_event, on_flow_end, w};
 	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
@@ -198,6 +201,13 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 	}
 	e->cfg = *cfg;
 	e->de = de;
+	if (cfg->yara_rules[0]) {
+		e->yara = app_yara_load(cfg->yara_rules);
+		if (!e->yara) {
+			engine_free(e);
+			return NULL;
+		}
+	}
 	if (de) {
 		const struct ruleset *rs = detect_engine_ruleset(de);
 		CNT_SET(&e->cnt, DET_RULES_LOADED, rs->n_loaded);
@@ -562,5 +572,6 @@ void engine_free(struct engine *e)
 		eve_out_free(&e->out);
 	eve_close(&e->eve);
 	detect_engine_free(e->de);
+	app_yara_free(e->yara);
 	free(e);
 }

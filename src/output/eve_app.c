@@ -5,6 +5,7 @@
  * proto, app_proto where Suricata writes it), then the protocol object. The
  * object writers are shared with alerts (eve_put_app).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/applayer.h"
@@ -12,6 +13,10 @@
 #include "app/file.h"
 #include "app/http.h"
 #include "output/eve.h"
+
+/* Generator id of the alerts for YARA matches on files (the rule's place
+ * among the file's matches is the signature_id; the name is in signature). */
+#define EVE_YARA_GID 9000
 
 /* The header of a record about flow f, oriented in direction dir. */
 static void put_head(struct jbuf *jb, const struct packet *p, const struct flow *f, int dir,
@@ -85,9 +90,42 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 	jb_bool(jb, "stored", false);
 	jb_u64(jb, "size", fl->size);
 	jb_u64(jb, "tx_id", tx->id);
+	if (fl->yara_scanned) {
+		jb_open_array(jb, "yara");
+		for (int i = 0; i < fl->n_yara; i++)
+			jb_str(jb, NULL, fl->yara[i]);
+		jb_close_array(jb);
+	}
 	jb_close(jb);
 	jb_close(jb);
 	eve_commit(o);
+	/* each YARA match is also an alert, with the file and its transaction */
+	for (int i = 0; i < fl->n_yara; i++) {
+		put_head(jb, p, f, dir & 1, "alert");
+		jb_u64(jb, "tx_id", tx->id);
+		jb_str_plain(jb, "direction", (dir & 1) ? "to_client" : "to_server");
+		jb_open(jb, "alert");
+		jb_str_plain(jb, "action", "allowed");
+		jb_u64(jb, "gid", EVE_YARA_GID);
+		jb_u64(jb, "signature_id", (uint64_t)(i + 1));
+		jb_u64(jb, "rev", 0);
+		char sig[APP_YARA_NAME_MAX + 16];
+		snprintf(sig, sizeof(sig), "YARA %s", fl->yara[i]);
+		jb_str(jb, "signature", sig);
+		jb_str_plain(jb, "category", "A file matched a YARA rule");
+		jb_u64(jb, "severity", 1);
+		jb_close(jb);
+		jb_str_plain(jb, "app_proto", "http");
+		eve_put_http(jb, t, cfg->eve_http_extended);
+		jb_open(jb, "files");
+		jb_strn(jb, "filename", (const uint8_t *)fl->name, fl->name_len);
+		if (fl->sha256[0])
+			jb_str_plain(jb, "sha256", fl->sha256);
+		jb_u64(jb, "size", fl->size);
+		jb_close(jb);
+		jb_close(jb);
+		eve_commit(o);
+	}
 }
 
 void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct packet *p,

@@ -6,7 +6,7 @@ analysed, the output stays valid JSON, and the exit status is as documented
 
 usage: bad_input.py MAMORI MAMORI_GEN
 """
-import json, os, subprocess, sys, tempfile
+import json, os, re, subprocess, sys, tempfile
 
 mamori, gen = sys.argv[1], sys.argv[2]
 env = dict(os.environ, TZ="UTC")
@@ -82,6 +82,14 @@ with tempfile.TemporaryDirectory() as tmp:
                        stdin=open(good, "rb"), env=env)
     recs = [json.loads(l) for l in open(os.path.join(tmp, "stdin", "eve.json"))]
     check(p.returncode == 0 and sum(r["event_type"] == "flow" for r in recs) == 1, "stdin: one flow")
+
+    # A YARA rule file with an error: refused before any packet, naming file and line.
+    bad_yar = os.path.join(tmp, "bad.yar")
+    with open(bad_yar, "w") as f:
+        f.write('rule broken\n{\n  strings: $a = "abc"\n  condition: $b\n}\n')
+    rc, err, recs, valid, st = run(["--set", "file.yara-rules=" + bad_yar, good], tmp)
+    check(rc != 0 and re.search(re.escape(bad_yar) + r":\d+: yara: undefined string", err) is not None,
+          f"bad yara: refused with file:line: {rc} {err!r}")
 
     # Usage errors exit 2.
     for args in (["read"], ["read", "--set", "flow.memcap=lots", good], ["nonsense"],
