@@ -232,6 +232,8 @@ static void file_name(const htp_tx_t *tx, int dir, const uint8_t **p, uint32_t *
 	}
 }
 
+/* Finish a file (hashes, type, YARA), so that the level reported next sees
+ * it whole; its record is asked for by file_record() after that level. */
 static void file_close(struct http_state *st, struct http_txd *t, int dir,
 		       enum app_file_state how)
 {
@@ -239,6 +241,17 @@ static void file_close(struct http_state *st, struct http_txd *t, int dir,
 		return;
 	app_file_yara(st->call->ac, &t->file[dir], t->body[dir].p, t->body[dir].len);
 	app_file_close(st->call->ac, &t->file[dir], how);
+	if (st->call->ac->store)
+		app_file_store(st->call->ac, &t->file[dir], t->body[dir].p, t->body[dir].len,
+			       !t->body_truncated[dir]);
+}
+
+static void file_record(struct http_state *st, struct http_txd *t, int dir)
+{
+	if (t->file[dir].state == FILE_NONE || t->file[dir].state == FILE_OPEN || !st->call ||
+	    t->file_logged[dir])
+		return;
+	t->file_logged[dir] = true;
 	struct app_tx atx = {ALPROTO_HTTP, t->id, t};
 	app_report_tx(st->call, &atx, dir, (uint8_t)(APP_LEVEL_FILE + dir));
 }
@@ -285,8 +298,9 @@ static int cb_req_complete(htp_tx_t *tx)
 			t->uri_norm = htp_unparse_uri_noencode(tx->parsed_uri);
 		if (t->level < 1)
 			build_headers(t, 0);
-		report(state_of(tx), t, 2);
 		file_close(state_of(tx), t, 0, FILE_CLOSED);
+		report(state_of(tx), t, 2);
+		file_record(state_of(tx), t, 0);
 	}
 	return HTP_OK;
 }
@@ -311,8 +325,9 @@ static int cb_res_complete(htp_tx_t *tx)
 		report(state_of(tx), t, 2);
 		build_headers(t, 1);
 	}
-	report(state_of(tx), t, 4);
 	file_close(state_of(tx), t, 1, FILE_CLOSED);
+	report(state_of(tx), t, 4);
+	file_record(state_of(tx), t, 1);
 	t->done = true;
 	return HTP_OK;
 }
@@ -569,11 +584,13 @@ static void http_end(const struct app_call *c, void *state, void *scratch)
 		}
 		if (t->level < 3 && tx->response_line)
 			build_headers(t, 1);
-		report(st, t, tx->response_line ? 4 : 2);
 		for (int d = 0; d < 2; d++) {
 			t->file[d].gaps = st->dead[d];
 			file_close(st, t, d, FILE_TRUNCATED);
 		}
+		report(st, t, tx->response_line ? 4 : 2);
+		file_record(st, t, 0);
+		file_record(st, t, 1);
 		log_tx(st, t);
 	}
 	for (size_t i = 0; conn && conn->transactions && i < htp_list_size(conn->transactions);
@@ -730,6 +747,13 @@ static uint8_t http_buffer_level(unsigned buf, int rdir)
 	}
 }
 
+static const struct app_file *http_file(const void *txdata, int dir)
+{
+	const struct http_txd *t = txdata;
+	const struct app_file *f = &t->file[dir & 1];
+	return f->state == FILE_NONE ? NULL : f;
+}
+
 const struct app_parser app_parser_http = {
     .alproto = ALPROTO_HTTP,
     .tcp = true,
@@ -742,5 +766,7 @@ const struct app_parser app_parser_http = {
     .end = http_end,
     .buffer = http_buffer,
     .buffer_level = http_buffer_level,
+    .file = http_file,
+    .file_level = {2, 4},
     .level_dir = {-1, 0, 0, 1, 1},
 };

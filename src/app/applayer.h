@@ -34,6 +34,8 @@
 
 struct flow;
 struct app_yara;
+struct app_store;
+struct app_file;
 
 #define APP_PROBE_MAX 512 /* bytes held per direction while a probe needs more */
 #define APP_MAX_LEVEL 7	  /* progress levels per protocol (1..7) */
@@ -117,6 +119,11 @@ struct app_parser {
 	 * client, -1 either) may inspect buffer buf; 0 when the protocol does
 	 * not have it. */
 	uint8_t (*buffer_level)(unsigned buf, int rdir);
+	/* The file a transaction carries in direction dir, or NULL (NULL
+	 * function: the protocol carries none). */
+	const struct app_file *(*file)(const void *txdata, int dir);
+	/* Level at which the file of direction dir is whole (0: none). */
+	uint8_t file_level[2];
 	/* Direction of the data that completes each level (index 1..APP_MAX_LEVEL). */
 	int8_t level_dir[APP_MAX_LEVEL + 1];
 };
@@ -131,6 +138,7 @@ struct app_ctx {
 	void *scratch[ALPROTO_MAX];
 	void *magic; /* libmagic handle for file types, opened on first use */
 	const struct app_yara *yara; /* YARA rules for files (shared), or NULL */
+	struct app_store *store;     /* the file store (shared), or NULL */
 };
 
 int app_ctx_init(struct app_ctx *ac, const struct config *cfg, struct counters *cnt);

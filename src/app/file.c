@@ -3,11 +3,23 @@
  */
 #include "app/file.h"
 
+#include <errno.h>
 #include <magic.h>
 #include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/applayer.h"
+#include "core/log.h"
+
+struct app_store {
+	char dir[256];
+	uint64_t cap;
+	uint64_t used; /* atomic */
+};
 
 static const char hexd[] = "0123456789abcdef";
 
@@ -131,4 +143,65 @@ const char *app_file_state_name(uint8_t state)
 	default:
 		return "UNKNOWN";
 	}
+}
+
+struct app_store *app_store_new(const char *dir, uint64_t cap)
+{
+	struct app_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s", dir) >= sizeof(s->dir) ||
+	    (mkdir(dir, 0750) < 0 && errno != EEXIST)) {
+		log_error("%s: cannot use as the file store: %s", dir,
+			  errno ? strerror(errno) : "path too long");
+		free(s);
+		return NULL;
+	}
+	s->cap = cap;
+	return s;
+}
+
+void app_store_free(struct app_store *s)
+{
+	free(s);
+}
+
+void app_file_store(struct app_ctx *ac, struct app_file *f, const uint8_t *d, uint32_t n,
+		    bool complete)
+{
+	struct app_store *s = ac->store;
+	if (!s || !f->sha256[0] || !complete || n != f->size) {
+		if (s)
+			CNT_INC(ac->cnt, APP_STORE_SKIPPED);
+		return;
+	}
+	char sub[300], path[400], tmp[420];
+	snprintf(sub, sizeof(sub), "%s/%.2s", s->dir, f->sha256);
+	snprintf(path, sizeof(path), "%s/%s", sub, f->sha256);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		f->stored = true; /* the same content is there already */
+		return;
+	}
+	if (__atomic_add_fetch(&s->used, n, __ATOMIC_RELAXED) > s->cap) {
+		__atomic_sub_fetch(&s->used, n, __ATOMIC_RELAXED);
+		CNT_INC(ac->cnt, APP_STORE_FULL);
+		return;
+	}
+	if (mkdir(sub, 0750) < 0 && errno != EEXIST) {
+		CNT_INC(ac->cnt, APP_STORE_ERRORS);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)gettid());
+	FILE *o = fopen(tmp, "wb");
+	bool ok = o && fwrite(d, 1, n, o) == n;
+	if (o && fclose(o) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		CNT_INC(ac->cnt, APP_STORE_ERRORS);
+		return;
+	}
+	f->stored = true;
+	CNT_INC(ac->cnt, APP_STORE_FILES);
 }

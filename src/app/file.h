@@ -31,6 +31,7 @@ struct app_file {
 	char yara[APP_YARA_MAX_MATCHES][APP_YARA_NAME_MAX];
 	uint8_t n_yara;
 	bool yara_scanned;
+	bool stored; /* written to the file store */
 	uint8_t head[APP_FILE_HEAD];
 	uint32_t head_len;
 };
@@ -47,6 +48,19 @@ void app_file_close(struct app_ctx *ac, struct app_file *f, enum app_file_state 
 /* Run the worker's YARA rules (if any) over the file's bytes d[0..n) (what
  * the parser kept of it). */
 void app_file_yara(struct app_ctx *ac, struct app_file *f, const uint8_t *d, uint32_t n);
+/*
+ * The content-addressed file store: DIR/ab/abcdef... (the sha256), written
+ * once per distinct content, up to `cap` bytes in all (shared by the
+ * workers; at the cap files are not stored, and counted).
+ */
+struct app_store;
+struct app_store *app_store_new(const char *dir, uint64_t cap);
+void app_store_free(struct app_store *s);
+/* Store a closed file whose bytes are d[0..n) when `complete` (the parser
+ * kept all of it); sets f->stored. */
+void app_file_store(struct app_ctx *ac, struct app_file *f, const uint8_t *d, uint32_t n,
+		    bool complete);
+
 /* Release what an open file holds (no record). */
 void app_file_free(struct app_file *f);
 

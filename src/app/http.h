@@ -34,6 +34,7 @@ struct http_txd {
 	struct app_file file[2];    /* the bodies as files (state FILE_NONE: none) */
 	uint8_t level;		    /* last progress level reported */
 	bool done, logged;
+	bool file_logged[2];
 };
 
 

@@ -62,6 +62,9 @@ struct config {
 	bool eve_http_extended;
 	bool eve_fileinfo, file_hashes;
 	char yara_rules[256];
+	char file_store_dir[256];
+	uint64_t file_store_cap;
+	uint64_t file_body_limit;
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

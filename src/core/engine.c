@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/file.h"
+#include "app/http.h"
 #include "app/yara.h"
 #include "capture/capture.h"
 #include "core/log.h"
@@ -50,6 +52,7 @@ struct engine {
 	struct counters cnt; /* reader-side counters (capture.*) */
 	struct detect_engine *de; /* NULL without rules */
 	struct app_yara *yara;	  /* YARA rules for files, or NULL */
+	struct app_store *store;  /* the file store, or NULL */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -175,6 +178,7 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
 	w->pl.app.yara = e->yara;
+	w->pl.app.store = e->store;
 	struct pipeline_out po = {on_tx, on_app_event, on_flow_end, w};
 	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
@@ -201,6 +205,14 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 	}
 	e->cfg = *cfg;
 	e->de = de;
+	if (cfg->file_store_dir[0]) {
+		e->store = app_store_new(cfg->file_store_dir, cfg->file_store_cap);
+		if (!e->store) {
+			engine_free(e);
+			return NULL;
+		}
+	}
+	http_set_body_limits((uint32_t)cfg->file_body_limit, (uint32_t)cfg->file_body_limit);
 	if (cfg->yara_rules[0]) {
 		e->yara = app_yara_load(cfg->yara_rules);
 		if (!e->yara) {
@@ -573,5 +585,6 @@ void engine_free(struct engine *e)
 	eve_close(&e->eve);
 	detect_engine_free(e->de);
 	app_yara_free(e->yara);
+	app_store_free(e->store);
 	free(e);
 }

@@ -87,6 +87,7 @@ struct rule_ctx {
 	char err[256];
 	bool has_fast_pattern;
 	bool stream_seen; /* a payload keyword that prefers the stream */
+	char dir[512];	  /* rule_ctx_rule_dir's answer */
 };
 
 /* The list that content-like keywords append to (the current buffer). NULL on OOM/cap. */
@@ -101,6 +102,9 @@ int rule_ctx_add_buffer_sm(struct rule_ctx *rc, uint16_t kw, void *ctx);
 /* Check that app-layer buffer `buf` fits the rule's protocol, binding the
  * rule to that app-layer protocol. KW_OK, or a KW_* code with rc->err set. */
 int rule_ctx_bind_buffer(struct rule_ctx *rc, unsigned buf);
+/* The folder of the rule file being read ("." for a bare name), or NULL
+ * when the rule comes from no file. */
+const char *rule_ctx_rule_dir(struct rule_ctx *rc);
 /* Bind the rule to app-layer protocol alproto for a transaction keyword.
  * KW_OK, or KW_ERR with rc->err set. */
 int rule_ctx_bind_app(struct rule_ctx *rc, uint16_t alproto);

@@ -206,6 +206,18 @@ int rule_ctx_bind_buffer(struct rule_ctx *rc, unsigned buf)
 	return rcode ? kw_fail(rc, rcode, "%s", msg) : KW_OK;
 }
 
+const char *rule_ctx_rule_dir(struct rule_ctx *rc)
+{
+	const char *f = rc->rs ? rc->rs->cur_file : NULL;
+	if (!f)
+		return NULL;
+	const char *slash = strrchr(f, '/');
+	if (!slash)
+		return ".";
+	snprintf(rc->dir, sizeof(rc->dir), "%.*s", (int)(slash - f), f);
+	return rc->dir;
+}
+
 int rule_ctx_bind_app(struct rule_ctx *rc, uint16_t alproto)
 {
 	char msg[200], what[64];

@@ -418,7 +418,9 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 {
 	struct rule_err e;
 	rs->n_lines_rules++;
+	rs->cur_file = file;
 	struct rule *r = rule_parse(rs, text, &e);
+	rs->cur_file = NULL;
 	if (!r) {
 		if (e.code == KW_UNSUPPORTED) {
 			rs->n_skipped++;

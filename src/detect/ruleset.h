@@ -55,6 +55,7 @@ struct ruleset {
 	struct name_table refsys; /* reference systems (lower case) */
 	char **refurl;		  /* their URL prefixes, by refsys id */
 
+	const char *cur_file; /* the file of the rule being parsed, or NULL */
 	char **files; /* names of loaded files (rules borrow them) */
 	uint32_t n_files;
 

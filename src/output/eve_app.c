@@ -87,7 +87,7 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 		jb_str_plain(jb, "sha1", fl->sha1);
 		jb_str_plain(jb, "sha256", fl->sha256);
 	}
-	jb_bool(jb, "stored", false);
+	jb_bool(jb, "stored", fl->stored);
 	jb_u64(jb, "size", fl->size);
 	jb_u64(jb, "tx_id", tx->id);
 	if (fl->yara_scanned) {

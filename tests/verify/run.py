@@ -434,14 +434,16 @@ def suricata_yaml_sets(path, notes):
     return sets
 
 
-def mamori_args(args, notes, test_dir=None):
-    """Keep the --set and -k options of a test's `args` (${TEST_DIR} expanded, as
-    the verify suite does); drop (and note) the rest."""
+def mamori_args(args, notes, test_dir=None, out_dir=None):
+    """Keep the --set and -k options of a test's `args` (${TEST_DIR} and
+    ${OUTPUT_DIR} expanded, as the verify suite does); drop (and note) the rest."""
     tokens = []
     for entry in _as_list(args or []):
         text = str(entry)
         if test_dir:
             text = text.replace("${TEST_DIR}", test_dir)
+        if out_dir:
+            text = text.replace("${OUTPUT_DIR}", out_dir)
         tokens += shlex.split(text)
     kept, dropped, i = [], [], 0
     while i < len(tokens):
@@ -579,7 +581,7 @@ def execute(test_dir, ctx, tmp, result):
     argv = [ctx.mamori, "read", "-o", outdir]
     if rules and "rules" in ctx.features:
         argv += ["-S", rules]
-    argv += yaml_sets + mamori_args(config.get("args"), notes, test_dir) + [pcap]
+    argv += yaml_sets + mamori_args(config.get("args"), notes, test_dir, outdir) + [pcap]
     notes.append("ran: " + " ".join(shlex.quote(a) for a in argv))
 
     proc = run_cmd(argv, env, MAMORI_TIMEOUT)
