@@ -50,6 +50,7 @@ struct http_state {
 static pthread_once_t cfg_once = PTHREAD_ONCE_INIT;
 static htp_cfg_t *shared_cfg;
 static uint32_t body_limit[2] = {100 * 1024, 100 * 1024};
+static uint32_t decompress_layers = 2;
 
 static bool buf_add(struct http_buf *b, const uint8_t *d, size_t n, uint32_t cap)
 {
@@ -344,6 +345,7 @@ static void make_cfg(void)
 	htp_config_set_tx_auto_destroy(c, 0);
 	htp_config_set_log_level(c, HTP_LOG_NONE);
 	htp_config_set_compression_bomb_limit(c, 1024 * 1024);
+	htp_config_set_response_decompression_layer_limit(c, (int)decompress_layers);
 	htp_config_set_compression_time_limit(c, 100000);
 	htp_config_set_number_headers_limit(c, 1024);
 	htp_config_register_request_header_data(c, cb_req_header_data);
@@ -355,6 +357,11 @@ static void make_cfg(void)
 	htp_config_register_response_body_data(c, cb_res_body);
 	htp_config_register_response_complete(c, cb_res_complete);
 	shared_cfg = c;
+}
+
+void http_set_decompress_layers(uint32_t layers)
+{
+	decompress_layers = layers;
 }
 
 void http_set_body_limits(uint32_t request, uint32_t response)

@@ -40,5 +40,7 @@ struct http_txd {
 
 /* Body bytes kept for inspection per transaction (request, response). */
 void http_set_body_limits(uint32_t request, uint32_t response);
+/* Content encodings undone in a row (gzip over deflate ...); before any parsing. */
+void http_set_decompress_layers(uint32_t layers);
 
 #endif

@@ -60,11 +60,13 @@ struct config {
 	bool eve_stats;
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	bool eve_http_extended;
+	char eve_http_headers[16];
 	bool eve_fileinfo, file_hashes;
 	char yara_rules[256];
 	char file_store_dir[256];
 	uint64_t file_store_cap;
 	uint64_t file_body_limit;
+	uint32_t http_decompress_layers;
 	char eve_filename[256];
 	uint32_t snaplen;
 	bool promisc;

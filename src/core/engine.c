@@ -213,6 +213,7 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 		}
 	}
 	http_set_body_limits((uint32_t)cfg->file_body_limit, (uint32_t)cfg->file_body_limit);
+	http_set_decompress_layers(cfg->http_decompress_layers);
 	if (cfg->yara_rules[0]) {
 		e->yara = app_yara_load(cfg->yara_rules);
 		if (!e->yara) {

@@ -66,7 +66,7 @@ void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx 
 /* The "dns" object of a message (eve_dns.c; msg is a struct dns_msg). */
 void eve_put_dns(struct jbuf *jb, const void *msg, uint64_t tx_id);
 /* The "http" object of a transaction (eve_http.c; txd is a struct http_txd). */
-void eve_put_http(struct jbuf *jb, const void *txd, bool extended);
+void eve_put_http(struct jbuf *jb, const void *txd, bool extended, const char *headers);
 
 /* A stats record from merged counters (main thread). uptime in seconds. */
 void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);

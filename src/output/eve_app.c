@@ -56,7 +56,7 @@ void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx 
 		eve_put_dns(jb, tx->data, tx->id);
 		break;
 	case ALPROTO_HTTP:
-		eve_put_http(jb, tx->data, cfg->eve_http_extended);
+		eve_put_http(jb, tx->data, cfg->eve_http_extended, cfg->eve_http_headers);
 		break;
 	default:
 		(void)level;
@@ -72,7 +72,7 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 	const struct app_file *fl = &t->file[dir & 1];
 	struct jbuf *jb = &o->rec;
 	put_head(jb, p, f, dir & 1, "fileinfo");
-	eve_put_http(jb, t, cfg->eve_http_extended);
+	eve_put_http(jb, t, cfg->eve_http_extended, cfg->eve_http_headers);
 	jb_str_plain(jb, "app_proto", "http");
 	jb_open(jb, "fileinfo");
 	jb_strn(jb, "filename", (const uint8_t *)fl->name, fl->name_len);
@@ -116,7 +116,7 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 		jb_u64(jb, "severity", 1);
 		jb_close(jb);
 		jb_str_plain(jb, "app_proto", "http");
-		eve_put_http(jb, t, cfg->eve_http_extended);
+		eve_put_http(jb, t, cfg->eve_http_extended, cfg->eve_http_headers);
 		jb_open(jb, "files");
 		jb_strn(jb, "filename", (const uint8_t *)fl->name, fl->name_len);
 		if (fl->sha256[0])
@@ -151,7 +151,7 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 			return;
 		put_head(&o->rec, p, f, 0, "http");
 		jb_u64(&o->rec, "tx_id", tx->id);
-		eve_put_http(&o->rec, tx->data, cfg->eve_http_extended);
+		eve_put_http(&o->rec, tx->data, cfg->eve_http_extended, cfg->eve_http_headers);
 		break;
 	default:
 		return;

@@ -24,7 +24,22 @@ static const bstr *hdr(const htp_tx_t *tx, int dir, const char *name)
 	return hd ? hd->value : NULL;
 }
 
-void eve_put_http(struct jbuf *jb, const void *txd, bool extended)
+static void put_headers(struct jbuf *jb, const char *key, const htp_table_t *h)
+{
+	jb_open_array(jb, key);
+	for (size_t i = 0; h && i < htp_table_size(h); i++) {
+		htp_header_t *hd = htp_table_get_index(h, i, NULL);
+		if (!hd)
+			continue;
+		jb_open(jb, NULL);
+		put_bstr(jb, "name", hd->name);
+		put_bstr(jb, "value", hd->value);
+		jb_close(jb);
+	}
+	jb_close_array(jb);
+}
+
+void eve_put_http(struct jbuf *jb, const void *txd, bool extended, const char *headers)
 {
 	const struct http_txd *t = txd;
 	const htp_tx_t *tx = t->tx;
@@ -48,19 +63,22 @@ void eve_put_http(struct jbuf *jb, const void *txd, bool extended)
 			k--;
 		jb_strn(jb, "http_content_type", p, k);
 	}
-	if (!extended) {
-		jb_close(jb);
-		return;
+	if (extended) {
+		put_bstr(jb, "http_refer", hdr(tx, 0, "referer"));
+		put_bstr(jb, "http_method", tx->request_method);
+		put_bstr(jb, "protocol", tx->request_protocol);
+		if (tx->response_status_number > 0)
+			jb_u64(jb, "status", (uint64_t)tx->response_status_number);
+		else
+			put_bstr(jb, "status", tx->response_status);
+		put_bstr(jb, "redirect", hdr(tx, 1, "location"));
+		if (tx->response_line)
+			jb_u64(jb, "length",
+			       tx->response_message_len > 0 ? (uint64_t)tx->response_message_len : 0);
 	}
-	put_bstr(jb, "http_refer", hdr(tx, 0, "referer"));
-	put_bstr(jb, "http_method", tx->request_method);
-	put_bstr(jb, "protocol", tx->request_protocol);
-	if (tx->response_status_number > 0)
-		jb_u64(jb, "status", (uint64_t)tx->response_status_number);
-	else
-		put_bstr(jb, "status", tx->response_status);
-	put_bstr(jb, "redirect", hdr(tx, 1, "location"));
-	if (tx->response_line)
-		jb_u64(jb, "length", tx->response_message_len > 0 ? (uint64_t)tx->response_message_len : 0);
+	if (headers && (!strcmp(headers, "request") || !strcmp(headers, "both")))
+		put_headers(jb, "request_headers", tx->request_headers);
+	if (headers && (!strcmp(headers, "response") || !strcmp(headers, "both")))
+		put_headers(jb, "response_headers", tx->response_headers);
 	jb_close(jb);
 }

@@ -425,6 +425,9 @@ def suricata_yaml_sets(path, notes):
                 opts = t.get("http") if isinstance(t, dict) else None
                 ext = (opts or {}).get("extended") in (True, "yes", "true", "on")
                 sets += ["--set", "outputs.eve.http-extended=%s" % ("true" if ext else "false")]
+                dump = (opts or {}).get("dump-all-headers")
+                if dump in ("request", "response", "both"):
+                    sets += ["--set", "outputs.eve.http-headers=%s" % dump]
             alert = t.get("alert") if isinstance(t, dict) else None
             for key, val in (alert or {}).items():
                 if key in ALERT_OPTS:
