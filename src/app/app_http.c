@@ -241,7 +241,9 @@ static void file_close(struct http_state *st, struct http_txd *t, int dir,
 	if (t->file[dir].state != FILE_OPEN || !st->call)
 		return;
 	app_file_yara(st->call->ac, &t->file[dir], t->body[dir].p, t->body[dir].len);
-	app_file_close(st->call->ac, &t->file[dir], how);
+	app_file_close(st->call->ac, &t->file[dir], t->file[dir].gaps ? FILE_TRUNCATED : how);
+	if (t->file[dir].gaps) /* hashes of a file with holes would name no real file */
+		t->file[dir].md5[0] = t->file[dir].sha1[0] = t->file[dir].sha256[0] = '\0';
 	if (st->call->ac->store)
 		app_file_store(st->call->ac, &t->file[dir], t->body[dir].p, t->body[dir].len,
 			       !t->body_truncated[dir]);
@@ -339,6 +341,8 @@ static void make_cfg(void)
 	if (!c)
 		return;
 	htp_config_set_server_personality(c, HTP_SERVER_IDS);
+	/* the IDS personality lower-cases the path; Suricata keeps its case */
+	htp_config_set_convert_lowercase(c, HTP_DECODER_DEFAULTS, 0);
 	htp_config_set_response_decompression(c, 1);
 	htp_config_set_request_decompression(c, 1);
 	htp_config_set_parse_request_cookies(c, 0);
@@ -557,13 +561,43 @@ static int http_parse(const struct app_call *c, void *state, void *scratch, bool
 	return st->dead[dir] ? -1 : 0;
 }
 
+/*
+ * A gap: inside a body libhtp takes it as missing body bytes (data NULL)
+ * and goes on; the open file of that direction is marked as having gaps
+ * (it ends TRUNCATED). Anywhere else the direction cannot be resynchronised
+ * and parsing it ends.
+ */
 static void http_gap(const struct app_call *c, void *state, int dir, uint64_t len)
 {
 	struct http_state *st = state;
-	(void)c;
-	(void)len;
-	/* libhtp cannot resume inside a message: this direction ends here */
-	st->dead[dir] = true;
+	if (!st->connp || st->dead[dir] || st->hold_len[dir] || len > UINT32_MAX) {
+		st->dead[dir] = true;
+		return;
+	}
+	htp_conn_t *conn = htp_connp_get_connection(st->connp);
+	struct http_txd *open = NULL;
+	for (size_t i = 0; conn && conn->transactions && i < htp_list_size(conn->transactions);
+	     i++) {
+		htp_tx_t *tx = htp_list_get(conn->transactions, i);
+		struct http_txd *t = tx ? htp_tx_get_user_data(tx) : NULL;
+		bool in_body = dir == 0 ? tx && tx->request_progress == HTP_REQUEST_BODY
+					: tx && tx->response_progress == HTP_RESPONSE_BODY;
+		if (t && in_body)
+			open = t;
+	}
+	if (!open) {
+		st->dead[dir] = true;
+		return;
+	}
+	open->file[dir].gaps = true;
+	open->file[dir].size += len; /* the size counts the missing bytes, as Suricata */
+	open->body_truncated[dir] = true;
+	st->call = c;
+	uint32_t used = 0;
+	if (!feed(st, c, dir, NULL, (uint32_t)len, &used))
+		st->dead[dir] = true;
+	log_done(st);
+	st->call = NULL;
 }
 
 static void http_end(const struct app_call *c, void *state, void *scratch)
@@ -592,7 +626,7 @@ static void http_end(const struct app_call *c, void *state, void *scratch)
 		if (t->level < 3 && tx->response_line)
 			build_headers(t, 1);
 		for (int d = 0; d < 2; d++) {
-			t->file[d].gaps = st->dead[d];
+			t->file[d].gaps = t->file[d].gaps || st->dead[d];
 			file_close(st, t, d, FILE_TRUNCATED);
 		}
 		report(st, t, tx->response_line ? 4 : 2);
