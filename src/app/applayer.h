@@ -137,6 +137,7 @@ struct app_ctx {
 	struct app_sink sink;
 	void *scratch[ALPROTO_MAX];
 	void *magic; /* libmagic handle for file types, opened on first use */
+	bool want_magic; /* name file types (file.magic, or a rule uses filemagic) */
 	const struct app_yara *yara; /* YARA rules for files (shared), or NULL */
 	struct app_store *store;     /* the file store (shared), or NULL */
 };

@@ -87,7 +87,7 @@ void app_file_close(struct app_ctx *ac, struct app_file *f, enum app_file_state 
 		EVP_MD_CTX_free(f->md[i]);
 		f->md[i] = NULL;
 	}
-	if (ac && f->head_len) {
+	if (ac && ac->want_magic && f->head_len) {
 		if (!ac->magic) {
 			magic_t m = magic_open(MAGIC_NONE);
 			if (m && magic_load(m, NULL) != 0) {

@@ -66,6 +66,7 @@ static const struct ckey keys[] = {
 	{"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
 	{"outputs.eve.fileinfo", T_BOOL, O(eve_fileinfo), "true", "write fileinfo records for files carried by HTTP"},
 	{"file.hashes", T_BOOL, O(file_hashes), "true", "md5, sha1 and sha256 of every file"},
+	{"file.magic", T_BOOL, O(file_magic), "false", "name every file's type with libmagic (costly; on by itself when a rule uses filemagic)"},
 	{"file.store-dir", T_STR, O(file_store_dir), "", "keep every whole file here, named by its sha256; empty = off"},
 	{"file.store-cap", T_SIZE, O(file_store_cap), "1gb", "bytes the file store may hold (files over it are not stored, and counted)"},
 	{"app-layer.protocols.http.libhtp.default-config.response-body-decompress-layer-limit", T_U32, O(http_decompress_layers), "2", "content encodings (gzip, deflate) undone in a row, as Suricata"},

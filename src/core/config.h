@@ -61,7 +61,7 @@ struct config {
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	bool eve_http_extended;
 	char eve_http_headers[16];
-	bool eve_fileinfo, file_hashes;
+	bool eve_fileinfo, file_hashes, file_magic;
 	char yara_rules[256];
 	char file_store_dir[256];
 	uint64_t file_store_cap;

@@ -178,6 +178,7 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
 	w->pl.app.yara = e->yara;
+	w->pl.app.want_magic = c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
 	w->pl.app.store = e->store;
 	struct pipeline_out po = {on_tx, on_app_event, on_flow_end, w};
 	pipeline_set_out(&w->pl, &po);

@@ -660,6 +660,20 @@ uint32_t detect_engine_n_dbs(const struct detect_engine *de)
 	return de->n_dbs;
 }
 
+bool detect_engine_uses_keyword(const struct detect_engine *de, const char *name)
+{
+	int kw = kw_lookup(name);
+	if (kw < 0)
+		return false;
+	for (uint32_t i = 0; i < de->rs->n_rules; i++) {
+		const struct rule *r = de->rs->rules[i];
+		for (uint16_t k = 0; k < r->pkt.n; k++)
+			if (r->pkt.v[k].kw == kw)
+				return true;
+	}
+	return false;
+}
+
 void detect_flow_end(struct detect_thread *dt, struct flow *f)
 {
 	(void)dt;

@@ -89,6 +89,9 @@ void detect_tx(struct detect_thread *dt, struct flow *f, const struct app_tx *tx
 /* A gap in flow f's stream in direction dir (data is missing). */
 void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir);
 
+/* Does any loaded rule use keyword `name`? */
+bool detect_engine_uses_keyword(const struct detect_engine *de, const char *name);
+
 /* A flow ends: release its detection state (flowbits ...). */
 void detect_flow_end(struct detect_thread *dt, struct flow *f);
 
