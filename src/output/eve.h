@@ -64,6 +64,8 @@ void eve_write_app_anomaly(struct eve_out *o, const struct packet *p, const stru
 void eve_put_app(struct jbuf *jb, const struct app_tx *tx, uint8_t level);
 /* The "dns" object of a message (eve_dns.c; msg is a struct dns_msg). */
 void eve_put_dns(struct jbuf *jb, const void *msg, uint64_t tx_id);
+/* The "tls" object of a flow's handshake (eve_tls.c; tlsstate is a struct tls_state). */
+void eve_put_tls(struct jbuf *jb, const void *tlsstate);
 
 /* A stats record from merged counters (main thread). uptime in seconds. */
 void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);

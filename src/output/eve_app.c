@@ -47,6 +47,9 @@ void eve_put_app(struct jbuf *jb, const struct app_tx *tx, uint8_t level)
 	case ALPROTO_DNS:
 		eve_put_dns(jb, tx->data, tx->id);
 		break;
+	case ALPROTO_TLS:
+		eve_put_tls(jb, tx->data);
+		break;
 	default:
 		(void)level;
 		break;
@@ -56,7 +59,6 @@ void eve_put_app(struct jbuf *jb, const struct app_tx *tx, uint8_t level)
 void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct packet *p,
 		  const struct flow *f, const struct app_tx *tx, int dir, uint8_t level)
 {
-	(void)level;
 	switch (tx->alproto) {
 	case ALPROTO_DNS:
 		/* each message as it arrives: requests and responses */
@@ -64,6 +66,14 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 			return;
 		put_head(&o->rec, p, f, dir, "dns");
 		eve_put_dns(&o->rec, tx->data, tx->id);
+		break;
+	case ALPROTO_TLS:
+		/* one record per flow, when the handshake is as far as it gets in
+		 * clear; oriented as the flow, client first (as Suricata) */
+		if (!cfg->eve_tls || level != 3)
+			return;
+		put_head(&o->rec, p, f, 0, "tls");
+		eve_put_tls(&o->rec, tx->data);
 		break;
 	default:
 		return;
