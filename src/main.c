@@ -392,6 +392,7 @@ static void features(void)
 		"decode:ipv4", "decode:ipv6", "decode:tcp", "decode:udp", "decode:icmpv4",
 		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats", "event:alert", "event:fileinfo", "rules",
 		"detect:vectorscan", "detect:pcre2",
+		"HAVE_JA3", "HAVE_JA4", /* Suricata's build features, as verify tests name them */
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		puts(list[i]);

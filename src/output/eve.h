@@ -67,6 +67,8 @@ void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx 
 void eve_put_dns(struct jbuf *jb, const void *msg, uint64_t tx_id);
 /* The "http" object of a transaction (eve_http.c; txd is a struct http_txd). */
 void eve_put_http(struct jbuf *jb, const void *txd, bool extended, const char *headers);
+/* The "tls" object of a flow's handshake (eve_tls.c; tlsstate is a struct tls_state). */
+void eve_put_tls(struct jbuf *jb, const void *tlsstate);
 
 /* A stats record from merged counters (main thread). uptime in seconds. */
 void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptime);

@@ -58,6 +58,9 @@ void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx 
 	case ALPROTO_HTTP:
 		eve_put_http(jb, tx->data, cfg->eve_http_extended, cfg->eve_http_headers);
 		break;
+	case ALPROTO_TLS:
+		eve_put_tls(jb, tx->data);
+		break;
 	default:
 		(void)level;
 		break;
@@ -131,7 +134,6 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct packet *p,
 		  const struct flow *f, const struct app_tx *tx, int dir, uint8_t level)
 {
-	(void)level;
 	switch (tx->alproto) {
 	case ALPROTO_DNS:
 		/* each message as it arrives: requests and responses */
@@ -152,6 +154,14 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		put_head(&o->rec, p, f, 0, "http");
 		jb_u64(&o->rec, "tx_id", tx->id);
 		eve_put_http(&o->rec, tx->data, cfg->eve_http_extended, cfg->eve_http_headers);
+		break;
+	case ALPROTO_TLS:
+		/* one record per flow, when the handshake is as far as it gets in
+		 * clear; oriented as the flow, client first (as Suricata) */
+		if (!cfg->eve_tls || level != 3)
+			return;
+		put_head(&o->rec, p, f, 0, "tls");
+		eve_put_tls(&o->rec, tx->data);
 		break;
 	default:
 		return;
