@@ -294,6 +294,7 @@ class Result:
         self.name, self.directory = name, directory
         self.status, self.reason, self.details, self.notes = "PASS", "", [], []
         self.seconds = 0.0
+        self.checks, self.checks_failed = 0, 0  # the test's checks run, and those that failed
 
     def line(self):
         return "%s %s" % (self.status, self.name) + (": " + self.reason if self.reason else "")
@@ -301,6 +302,7 @@ class Result:
     def as_dict(self):
         return {"name": self.name, "dir": self.directory, "status": self.status,
                 "reason": self.reason, "details": self.details, "notes": self.notes,
+                "checks": self.checks, "checks_failed": self.checks_failed,
                 "seconds": round(self.seconds, 3)}
 
 
@@ -565,6 +567,7 @@ def execute(test_dir, ctx, tmp, result):
     if has_rule and "rules" not in ctx.features:
         raise Skip("rules not supported")
     planned = plan_checks(config.get("checks"), ctx, test_dir, notes)
+    result.checks = result.checks_failed = len(planned)  # until they are evaluated
 
     env = dict(os.environ, TZ="UTC")
     env.update({str(k): str(v) for k, v in (config.get("env") or {}).items()})
@@ -599,6 +602,7 @@ def execute(test_dir, ctx, tmp, result):
 
     events = read_eve(os.path.join(outdir, "eve.json"))
     problems = evaluate(planned, events)
+    result.checks_failed = len({p[0].split(":")[0].split(" (")[0] for p in problems})
     if problems:
         more = " (+%d more failing checks)" % (len(problems) - 1) if len(problems) > 1 else ""
         lines = [ln for p in problems for ln in p]
