@@ -208,6 +208,11 @@ static uint8_t tls_buffer_level(unsigned buf, int rdir)
 	}
 }
 
+static void tls_scratch_free(void *scratch)
+{
+	tls_hello_free(scratch);
+}
+
 const struct app_parser app_parser_tls = {
     .alproto = ALPROTO_TLS,
     .tcp = true,
@@ -216,6 +221,7 @@ const struct app_parser app_parser_tls = {
     .probe = tls_probe,
     .state_size = sizeof(struct tls_state),
     .scratch_size = sizeof(struct tls_hello),
+    .scratch_free = tls_scratch_free,
     .parse = tls_parse_data,
     .gap = tls_gap_fn,
     .end = tls_end,

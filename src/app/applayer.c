@@ -78,6 +78,11 @@ int app_ctx_init(struct app_ctx *ac, const struct config *cfg, struct counters *
 
 void app_ctx_free(struct app_ctx *ac)
 {
+	for (size_t i = 0; i < N_PARSERS; i++) {
+		void *sc = ac->scratch[parsers[i]->alproto];
+		if (sc && parsers[i]->scratch_free)
+			parsers[i]->scratch_free(sc);
+	}
 	app_file_magic_close(ac->magic);
 	ac->magic = NULL;
 	for (size_t i = 0; i < ALPROTO_MAX; i++) {

@@ -100,8 +100,10 @@ struct app_parser {
 	int (*probe)(const uint8_t *d, uint32_t len, int dir, bool tcp, uint16_t sp, uint16_t dp);
 	/* per-flow state: allocated zeroed with state_size bytes */
 	size_t state_size;
-	/* per-worker scratch, allocated zeroed (0 = none) */
+	/* per-worker scratch, allocated zeroed (0 = none), and what frees what
+	 * it points to (NULL: nothing) */
 	size_t scratch_size;
+	void (*scratch_free)(void *scratch);
 	/* Data of direction dir, in order (for UDP one datagram per call).
 	 * Returns 0, or -1 when the direction cannot be parsed any more. */
 	int (*parse)(const struct app_call *c, void *state, void *scratch, bool tcp, int dir,

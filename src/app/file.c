@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/applayer.h"
+#include "core/digest.h"
 #include "core/log.h"
 
 struct app_store {
@@ -32,10 +33,10 @@ int app_file_open(struct app_file *f, const uint8_t *name, uint32_t name_len, bo
 	f->state = FILE_OPEN;
 	if (!hashes)
 		return 0;
-	const EVP_MD *mds[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
 	for (int i = 0; i < 3; i++) {
 		EVP_MD_CTX *c = EVP_MD_CTX_new();
-		if (!c || EVP_DigestInit_ex(c, mds[i], NULL) != 1) {
+		if (!c || !digest_md((enum digest_kind)i) ||
+		    EVP_DigestInit_ex2(c, digest_md((enum digest_kind)i), NULL) != 1) {
 			EVP_MD_CTX_free(c);
 			app_file_free(f);
 			f->state = FILE_OPEN;

@@ -40,6 +40,7 @@
 #define TLS_MAX_CERTS  16	    /* certificates of the chain kept */
 #define TLS_MAX_SANS   1024	    /* subjectAltName DNS names kept */
 #define TLS_MAX_TEXT   2048	    /* a subject or issuer text, at most */
+#define TLS_X509_CACHE 256	    /* decoded certificates kept per worker */
 
 /* Record content types (RFC 8446 §5.1) */
 #define TLS_CT_CCS	 20
@@ -136,7 +137,17 @@ struct tls_hello {
 	uint16_t sigalgs[TLS_MAX_LIST];
 	uint8_t pf[256];
 	char text[TLS_MAX_LIST * 4 * 6 + 64]; /* JA3 / JA4 raw strings, names */
+	/* server certificates already decoded, by SHA-1 fingerprint: decoding
+	 * with libcrypto costs far more than the rest of a handshake, and most
+	 * sessions present a certificate seen before */
+	struct {
+		char fp[60];
+		void *x509; /* X509 * */
+	} xcache[TLS_X509_CACHE];
 };
+
+/* Free the decoded certificates a scratch holds. */
+void tls_hello_free(struct tls_hello *h);
 
 /* What a tls_feed call completed (bits). */
 #define TLS_P_CLIENT_HELLO 0x01

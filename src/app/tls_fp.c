@@ -23,33 +23,23 @@
  * GREASE values are left out everywhere.
  */
 #include "app/tls.h"
+#include "core/digest.h"
 
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Fetching a digest on every call takes locks inside OpenSSL: fetch once. */
-static EVP_MD *md_md5, *md_sha1, *md_sha256;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-static void md_fetch(void)
-{
-	md_md5 = EVP_MD_fetch(NULL, "MD5", NULL);
-	md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
-	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
 void tls_digest_hex(const char *md, const uint8_t *p, size_t n, char *out, char sep)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char dg[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	pthread_once(&md_once, md_fetch);
-	const EVP_MD *m = !strcmp(md, "MD5") ? md_md5 : !strcmp(md, "SHA1") ? md_sha1 : md_sha256;
+	uint8_t dg[EVP_MAX_MD_SIZE];
+	enum digest_kind kind = !strcmp(md, "MD5")	   ? DIGEST_MD5
+			     : !strcmp(md, "SHA1") ? DIGEST_SHA1
+						   : DIGEST_SHA256;
+	unsigned dl = digest_once(kind, p, n, dg);
 	out[0] = '\0';
-	if (!m || !EVP_Digest(p, n, dg, &dl, m, NULL))
+	if (!dl)
 		return;
 	size_t k = 0;
 	for (unsigned int i = 0; i < dl; i++) {

@@ -246,11 +246,28 @@ static void put_sans(struct tls_state *st, struct tls_hello *h, struct counters 
 int tls_x509_first(struct tls_state *st, struct tls_hello *h, struct counters *cnt,
 		   const uint8_t *der, uint32_t len)
 {
-	const unsigned char *q = der;
-	X509 *x = d2i_X509(NULL, &q, len);
-	if (!x) {
-		ERR_clear_error();
-		return -1;
+	char fp[3 * 20];
+	tls_digest_hex("SHA1", der, len, fp, ':');
+	uint32_t slot = 2166136261u;
+	for (const char *c = fp; *c; c++)
+		slot = (slot ^ (uint8_t)*c) * 16777619u;
+	slot %= TLS_X509_CACHE;
+	X509 *x = NULL;
+	if (fp[0] && h->xcache[slot].x509 && !strcmp(h->xcache[slot].fp, fp)) {
+		x = h->xcache[slot].x509;
+		CNT_INC(cnt, APP_TLS_CERT_CACHE_HITS);
+	} else {
+		const unsigned char *q = der;
+		x = d2i_X509(NULL, &q, len);
+		if (!x) {
+			ERR_clear_error();
+			return -1;
+		}
+		if (fp[0]) {
+			X509_free(h->xcache[slot].x509);
+			h->xcache[slot].x509 = x;
+			snprintf(h->xcache[slot].fp, sizeof(h->xcache[slot].fp), "%s", fp);
+		}
 	}
 	put_name(st, h, cnt, X509_get_subject_name(x), &st->subject);
 	put_name(st, h, cnt, X509_get_issuer_name(x), &st->issuer);
@@ -269,14 +286,21 @@ int tls_x509_first(struct tls_state *st, struct tls_hello *h, struct counters *c
 		tls_store_put(st, cnt, t.p, (uint32_t)t.len, &st->serial);
 	}
 
-	char fp[3 * 20];
-	tls_digest_hex("SHA1", der, len, fp, ':');
 	if (fp[0])
 		tls_store_put(st, cnt, fp, (uint32_t)strlen(fp), &st->fingerprint);
 	time_text(X509_get0_notBefore(x), st->notbefore);
 	time_text(X509_get0_notAfter(x), st->notafter);
 	put_sans(st, h, cnt, x);
-	X509_free(x);
+	if (!fp[0])
+		X509_free(x); /* not cached */
 	ERR_clear_error();
 	return 0;
+}
+
+void tls_hello_free(struct tls_hello *h)
+{
+	for (int i = 0; i < TLS_X509_CACHE; i++) {
+		X509_free(h->xcache[i].x509);
+		h->xcache[i].x509 = NULL;
+	}
 }

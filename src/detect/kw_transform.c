@@ -10,6 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "core/digest.h"
 #include "detect/keyword.h"
 #include "detect/transform.h"
 
@@ -95,14 +96,12 @@ static int setup_transform(struct rule_ctx *rc, const char *v)
 	return KW_OK;
 }
 
-static uint32_t digest(const char *md, const uint8_t *in, uint32_t len, uint8_t *out, uint32_t cap)
+static uint32_t digest(enum digest_kind md, const uint8_t *in, uint32_t len, uint8_t *out,
+		       uint32_t cap)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	EVP_MD *m = EVP_MD_fetch(NULL, md, NULL);
-	int ok = m && EVP_Digest(in, len, d, &dl, m, NULL);
-	EVP_MD_free(m);
-	if (!ok)
+	uint8_t d[EVP_MAX_MD_SIZE];
+	unsigned dl = digest_once(md, in, len, d);
+	if (!dl)
 		return 0;
 	if (dl > cap)
 		dl = cap;
@@ -180,11 +179,11 @@ uint32_t xform_apply(unsigned id, const void *arg, const uint8_t *in, uint32_t l
 			out[o++] = (uint8_t)toupper(in[i]);
 		return o;
 	case XFORM_TO_MD5:
-		return digest("MD5", in, len, out, cap);
+		return digest(DIGEST_MD5, in, len, out, cap);
 	case XFORM_TO_SHA1:
-		return digest("SHA1", in, len, out, cap);
+		return digest(DIGEST_SHA1, in, len, out, cap);
 	case XFORM_TO_SHA256:
-		return digest("SHA256", in, len, out, cap);
+		return digest(DIGEST_SHA256, in, len, out, cap);
 	case XFORM_URL_DECODE:
 		return url_decode(in, len, out, cap);
 	case XFORM_XOR: {
@@ -203,6 +202,7 @@ uint32_t xform_apply(unsigned id, const void *arg, const uint8_t *in, uint32_t l
 }
 
 #define XFORM(id, name, arg)                                                                       \
-	const struct kw_def kw_xf_##id = {name, 0, setup_transform, NULL, NULL, NULL, 0, NULL, NULL};
+	const struct kw_def kw_xf_##id = {name, 0,   setup_transform, NULL, NULL, NULL, 0,         \
+					  NULL, NULL};
 #include "detect/transforms.def"
 #undef XFORM

@@ -12,8 +12,9 @@
  */
 #include "flow/flow.h"
 
+#include "core/digest.h"
+
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,18 +55,8 @@ static int icmp6_counterpart(uint8_t type)
 	}
 }
 
-/* Fetching the digest on every call takes locks inside OpenSSL: fetch once. */
-static EVP_MD *sha1_md;
-static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
-
-static void sha1_fetch(void)
-{
-	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
-}
-
 struct community_ctx {
 	EVP_MD_CTX *md;
-	EVP_MD *sha1;
 	bool ready; /* initialised once with SHA-1; later inits reuse it */
 };
 
@@ -75,11 +66,9 @@ struct community_ctx *community_ctx_new(void)
 	if (!cc)
 		return NULL;
 	cc->md = EVP_MD_CTX_new();
-	cc->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	cc->ready = false;
-	if (!cc->md || !cc->sha1) {
+	if (!cc->md || !digest_md(DIGEST_SHA1)) {
 		EVP_MD_CTX_free(cc->md);
-		EVP_MD_free(cc->sha1);
 		free(cc);
 		return NULL;
 	}
@@ -91,7 +80,6 @@ void community_ctx_free(struct community_ctx *cc)
 	if (!cc)
 		return;
 	EVP_MD_CTX_free(cc->md);
-	EVP_MD_free(cc->sha1);
 	free(cc);
 }
 
@@ -142,13 +130,13 @@ int community_id_v1(struct community_ctx *cc, const uint8_t *saddr, const uint8_
 		return -1;
 	if (cc) {
 		/* The caller's context, reused: no allocation or lookup per flow. */
-		if (!EVP_DigestInit_ex2(cc->md, cc->ready ? NULL : cc->sha1, NULL) ||
+		if (!EVP_DigestInit_ex2(cc->md, cc->ready ? NULL : digest_md(DIGEST_SHA1), NULL) ||
 		    !EVP_DigestUpdate(cc->md, buf, n) || !EVP_DigestFinal_ex(cc->md, md, &mdlen))
 			return -1;
 		cc->ready = true;
 	} else {
-		pthread_once(&sha1_once, sha1_fetch);
-		if (!sha1_md || !EVP_Digest(buf, n, md, &mdlen, sha1_md, NULL))
+		mdlen = digest_once(DIGEST_SHA1, buf, n, md);
+		if (!mdlen)
 			return -1;
 	}
 	memcpy(out, "1:", 2);

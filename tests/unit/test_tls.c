@@ -774,7 +774,7 @@ static void test_app(void)
 
 int main(void)
 {
-	H = malloc(sizeof(*H));
+	H = calloc(1, sizeof(*H));
 	if (!H)
 		return 1;
 	test_client_hello();
@@ -785,6 +785,7 @@ int main(void)
 	test_sslv2();
 	test_malformed();
 	test_app();
+	tls_hello_free(H);
 	free(H);
 	return check_report("test_tls");
 }
