@@ -24,6 +24,7 @@
 #include "app/tls.h"
 #include "core/rd.h"
 #include "detect/buffers.h"
+#include "flow/flow.h"
 
 static int tls_probe(const uint8_t *d, uint32_t len, int dir, bool tcp, uint16_t sp, uint16_t dp)
 {
@@ -110,6 +111,20 @@ static void progress(const struct app_call *c, struct tls_state *st, int p)
 		report(c, st, 1, 3);
 }
 
+/* Both directions went encrypted: as Suricata's encryption-handling, rules
+ * on raw content stop inspecting the flow (default), or the flow is not
+ * reassembled any more either (bypass); tls.* buffers are unaffected. */
+static void encrypted(const struct app_call *c)
+{
+	int mode = c->ac->cfg->tls_encryption;
+	if (mode == TLS_ENC_FULL || (c->f->detect_flags & FLOW_D_NOPAYLOAD))
+		return;
+	CNT_INC(c->ac->cnt, APP_TLS_ENCRYPTED);
+	c->f->detect_flags |= FLOW_D_NOPAYLOAD;
+	if (mode == TLS_ENC_BYPASS)
+		c->f->detect_flags |= FLOW_D_BYPASS;
+}
+
 static int tls_parse_data(const struct app_call *c, void *state, void *scratch, bool tcp, int dir,
 			  const uint8_t *d, uint32_t len)
 {
@@ -121,6 +136,8 @@ static int tls_parse_data(const struct app_call *c, void *state, void *scratch, 
 	if (p < 0)
 		return -1;
 	progress(c, st, p);
+	if (st->d[0].secret && st->d[1].secret)
+		encrypted(c);
 	return 0;
 }
 

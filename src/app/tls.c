@@ -490,7 +490,7 @@ static int message(struct tls_state *st, struct tls_hello *h, struct counters *c
 		return TLS_P_SERVER_HELLO;
 	case TLS_HS_CERTIFICATE:
 		certificates(st, h, cnt, m);
-		td->done = true; /* nothing later in the server's flight is read */
+		td->quiet = true; /* nothing later in the server's flight is read */
 		return TLS_P_CERTS;
 	default:
 		return 0;
@@ -519,7 +519,7 @@ static int hs_feed(struct tls_state *st, struct tls_hello *h, struct counters *c
 	struct tls_dir *td = &st->d[dir];
 	int prog = 0;
 	uint32_t o = 0;
-	while (o < m.len && !td->done) {
+	while (o < m.len && !td->done && !td->quiet) {
 		if (td->hhdr_len < 4) {
 			td->hhdr[td->hhdr_len++] = rd_u8(m, o++);
 			if (td->hhdr_len < 4)
@@ -615,6 +615,7 @@ static int record_start(struct tls_state *st, struct counters *cnt, int dir, int
 		return 0; /* TLS 1.3's compatibility CCS after a HelloRetryRequest */
 	if (type == TLS_CT_CCS || type == TLS_CT_APPDATA || (type == TLS_CT_HANDSHAKE && td->enc)) {
 		td->done = true;
+		td->secret = true;
 		if (dir == 1)
 			*prog |= TLS_P_SERVER_END;
 	}
@@ -644,12 +645,12 @@ int tls_feed(struct tls_state *st, struct tls_hello *h, struct counters *cnt, in
 			continue;
 		}
 		uint32_t avail = r.len - o, take = avail < td->rrem ? avail : td->rrem;
-		if (td->rtype == TLS_CT_HANDSHAKE)
+		if (td->rtype == TLS_CT_HANDSHAKE && !td->quiet)
 			prog |= hs_feed(st, h, cnt, dir, rd_sub(r, o, take));
 		o += take;
 		td->rrem -= take;
 	}
-	if (td->done && td->hbuf) {
+	if ((td->done || td->quiet) && td->hbuf) {
 		free(td->hbuf);
 		td->hbuf = NULL;
 		td->hcap = 0;

@@ -77,6 +77,10 @@ struct tls_dir {
 	uint32_t hcap;
 	bool enc;  /* later handshake records are encrypted */
 	bool done; /* past the handshake: nothing more is read */
+	bool quiet;  /* handshake messages no longer read (the server's after its
+		      * certificates); records are still framed, to see where
+		      * encryption starts */
+	bool secret; /* done because the direction went encrypted (not malformed) */
 };
 
 /* tls_state.flags */

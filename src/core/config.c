@@ -15,7 +15,7 @@
 
 #include "core/log.h"
 
-enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR, T_CSUM };
+enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR, T_CSUM, T_ENUM };
 
 struct ckey {
 	const char *key;
@@ -69,6 +69,7 @@ static const struct ckey keys[] = {
 	{"file.magic", T_BOOL, O(file_magic), "false", "name every file's type with libmagic (costly; on by itself when a rule uses filemagic)"},
 	{"file.store-dir", T_STR, O(file_store_dir), "", "keep every whole file here, named by its sha256; empty = off"},
 	{"file.store-cap", T_SIZE, O(file_store_cap), "1gb", "bytes the file store may hold (files over it are not stored, and counted)"},
+	{"app-layer.protocols.tls.encryption-handling", T_ENUM, O(tls_encryption), "default", "once a TLS session is encrypted: default (parse on; rules on raw content stop inspecting the flow, as Suricata), bypass (also stop reassembling it), full (inspect everything)"},
 	{"app-layer.protocols.http.libhtp.default-config.response-body-decompress-layer-limit", T_U32, O(http_decompress_layers), "2", "content encodings (gzip, deflate) undone in a row, as Suricata"},
 	{"file.body-limit", T_SIZE, O(file_body_limit), "256kb", "bytes of each HTTP body kept for inspection, YARA and the store"},
 	{"file.yara-rules", T_STR, O(yara_rules), "", "YARA rules (a .yar file or a folder of them) run on every file; empty = off"},
@@ -87,6 +88,21 @@ static const struct ckey keys[] = {
 	{"detect.prefilter", T_BOOL, O(detect_prefilter), "true", "false: no prefilter, port groups or address index: every rule is checked (slow; to test them)"},
 	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
 };
+
+/* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */
+static const char *const tls_enc_names[] = {"default", "bypass", "full", NULL};
+static const struct {
+	size_t off;
+	const char *const *names;
+} enum_keys[] = {{O(tls_encryption), tls_enc_names}};
+
+static const char *const *enum_names(const struct ckey *k)
+{
+	for (size_t i = 0; i < sizeof(enum_keys) / sizeof(enum_keys[0]); i++)
+		if (enum_keys[i].off == k->off)
+			return enum_keys[i].names;
+	return NULL;
+}
 
 #undef O
 
@@ -297,6 +313,14 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		}
 		goto bad;
 	}
+	case T_ENUM:
+		for (int i = 0; enum_names(k)[i]; i++) {
+			if (!strcasecmp(value, enum_names(k)[i])) {
+				memcpy(base + k->off, &i, sizeof(i));
+				return 0;
+			}
+		}
+		goto bad;
 	}
 bad:
 	log_error("%s: invalid value '%s' for '%s' (%s)", origin, value, key, k->help);
@@ -367,6 +391,12 @@ void config_dump(const struct config *c, FILE *out)
 			int v;
 			memcpy(&v, base + k->off, sizeof(v));
 			snprintf(val, sizeof(val), "%s", names[v % 3]);
+			break;
+		}
+		case T_ENUM: {
+			int v;
+			memcpy(&v, base + k->off, sizeof(v));
+			snprintf(val, sizeof(val), "%s", enum_names(k)[v]);
 			break;
 		}
 		}

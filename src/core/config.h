@@ -21,6 +21,8 @@ enum overlap_policy { OVERLAP_FIRST, OVERLAP_LAST, OVERLAP_BSD, OVERLAP_LINUX };
 /* Checksum validation, as Suricata's -k: auto (off when most checksums are
  * wrong, as with offloading), all (yes), none (no). */
 enum checksum_mode { CSUM_AUTO, CSUM_ALL, CSUM_NONE };
+/* app-layer.protocols.tls.encryption-handling, as Suricata's */
+enum tls_encryption { TLS_ENC_DEFAULT, TLS_ENC_BYPASS, TLS_ENC_FULL };
 
 /* Rule variables: vars.address-groups.NAME and vars.port-groups.NAME. */
 #define CONFIG_MAX_VARS   64
@@ -71,6 +73,7 @@ struct config {
 	uint32_t snaplen;
 	bool promisc;
 	int checksum_mode;
+	int tls_encryption; /* enum tls_encryption */
 	/* detection */
 	char classification_file[256];
 	char threshold_file[256];

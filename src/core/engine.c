@@ -41,6 +41,8 @@ struct worker {
 	struct eve_out out;
 	struct detect_thread *dt;
 	uint32_t since_snap;
+	uint64_t pkts;	/* packets given to this worker */
+	double cpu_s;	/* its thread's CPU time, set when it stops */
 	pthread_mutex_t snap_lock;
 	struct counters snap;
 };
@@ -147,6 +149,7 @@ static void *worker_main(void *arg)
 		switch (rec->kind) {
 		case RING_PACKET:
 			w->pl.pcap_cnt = rec->seq;
+			w->pkts++;
 			worker_packet(w, rec->ts, rec->linktype, rec->data, rec->caplen, rec->wirelen);
 			break;
 		case RING_TICK:
@@ -164,6 +167,9 @@ done:
 	pipeline_end(&w->pl);
 	eve_out_flush(&w->out);
 	publish(w);
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		w->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	return NULL;
 }
 
@@ -522,6 +528,10 @@ static void summary(struct engine *e, const struct counters *s)
 			detect_engine_ruleset(e->de)->n_loaded);
 	fprintf(stderr, "mamori: %" PRIu64 " records written to %s; peak RSS %ld KiB\n",
 		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
+	/* how evenly the flows spread over the workers */
+	for (unsigned i = 0; e->threaded && log_enabled(LOG_DEBUG) && i < e->nw; i++)
+		fprintf(stderr, "mamori: worker %u: %" PRIu64 " packets, %.2f s CPU\n", i,
+			e->w[i].pkts, e->w[i].cpu_s);
 }
 
 /* --profile-rules: merge the workers' counts, report. */

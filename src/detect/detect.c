@@ -970,6 +970,8 @@ void detect_packet(struct detect_thread *dt, struct packet *p)
 		v.sp = v.dp = 0;
 	const uint8_t *pl = p->payload_len ? packet_payload(p) : NULL;
 	bool tracked = stream_tracked(f);
+	/* encrypted (TLS encryption-handling): raw content is not inspected */
+	bool nopayload = f && (f->detect_flags & FLOW_D_NOPAYLOAD);
 
 	/* IP-only rules: once per flow direction */
 	if (g->n_iponly && (!f || !(f->detect_flags & (1u << p->dir)))) {
@@ -985,11 +987,12 @@ void detect_packet(struct detect_thread *dt, struct packet *p)
 		if ((p->tcp_flags & g->al_mask[i]) != g->al_want[i])
 			continue; /* cannot match: its flags keyword says no */
 		/* payload rules on tracked TCP see the stream (detect_stream) */
-		if (payload_buf(r) && !wants(r, tracked ? FOR_TRACKED_PACKET : FOR_PACKET))
+		if (payload_buf(r) &&
+		    (nopayload || !wants(r, tracked ? FOR_TRACKED_PACKET : FOR_PACKET)))
 			continue;
 		check_rule(dt, r, p, f, &v, pl, p->payload_len, false);
 	}
-	if (pl)
+	if (pl && !nopayload)
 		payload_rules(dt, g, p, f, &v, pl, p->payload_len,
 			      tracked ? FOR_TRACKED_PACKET : FOR_PACKET);
 	dt->cur = NULL;
@@ -1020,7 +1023,7 @@ void detect_stream(struct detect_thread *dt, struct flow *f, int dir, const uint
 	const struct detect_engine *de = dt->de;
 	const struct packet *p = dt->cur;
 	struct packet pp;
-	if (!len)
+	if (!len || (f->detect_flags & FLOW_D_NOPAYLOAD))
 		return;
 	/* no packet, or one of another flow (this one timed out on its arrival) */
 	if (!p || p->flow != f) {

@@ -71,11 +71,15 @@ struct flow {
 	uint16_t vlan[PKT_MAX_VLANS];
 	uint8_t icmp_type[2], icmp_code[2];
 	bool alerted;
-	uint8_t detect_flags; /* detect: bit d = IP-only rules checked in direction d */
+	uint8_t detect_flags; /* FLOW_D_*: bit d = IP-only rules checked in direction d */
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
 	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
 	void *app; /* app-layer state (app/applayer.c); freed at flow end */
 };
+
+/* flow.detect_flags beyond the two IP-only bits */
+#define FLOW_D_NOPAYLOAD 0x04 /* raw content no longer inspected (encrypted) */
+#define FLOW_D_BYPASS	 0x08 /* not reassembled any more either */
 
 typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end_reason reason);
 

@@ -64,6 +64,12 @@ static void deliver(struct stream_ctx *sc, struct flow *f, int dir, const uint8_
 
 	if (st->flags & TS_DEPTH || len == 0)
 		return;
+	if (f->detect_flags & FLOW_D_BYPASS) {
+		/* encrypted, and told to let it pass (encryption-handling bypass) */
+		st->flags |= TS_DEPTH;
+		free_buffered(sc, st);
+		return;
+	}
 	if (depth && st->delivered + len >= depth) {
 		/* A gap may already have carried the offset past the depth. */
 		len = st->delivered < depth ? (uint32_t)(depth - st->delivered) : 0;
