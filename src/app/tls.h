@@ -120,6 +120,14 @@ struct tls_state {
 
 /* A hello message's lists, GREASE values removed: per-worker scratch. The
  * scalars come first: hello parsing clears them, not the arrays. */
+/* A server certificate's decoded fields (tls_x509.c), cached per worker. */
+struct tls_x509_entry {
+	char fp[60];	    /* SHA-1 fingerprint text: the key */
+	void *subject, *issuer; /* X509_NAME * */
+	void *sans;		    /* GENERAL_NAMES *, or NULL */
+	char notbefore[20], notafter[20];
+};
+
 struct tls_hello {
 	uint16_t version; /* legacy_version */
 	uint16_t sv_max;  /* highest supported_versions entry (client), selected (server) */
@@ -142,12 +150,9 @@ struct tls_hello {
 	uint8_t pf[256];
 	char text[TLS_MAX_LIST * 4 * 6 + 64]; /* JA3 / JA4 raw strings, names */
 	/* server certificates already decoded, by SHA-1 fingerprint: decoding
-	 * with libcrypto costs far more than the rest of a handshake, and most
+	 * with libcrypto costs more than the rest of a handshake, and most
 	 * sessions present a certificate seen before */
-	struct {
-		char fp[60];
-		void *x509; /* X509 * */
-	} xcache[TLS_X509_CACHE];
+	struct tls_x509_entry xcache[TLS_X509_CACHE];
 };
 
 /* Free the decoded certificates a scratch holds. */

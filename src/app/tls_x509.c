@@ -1,6 +1,11 @@
 /*
  * tls_x509 — the server certificate's fields in Suricata's text forms
- * (declared in tls.h), read with libcrypto's d2i_X509:
+ * (declared in tls.h). The DER is walked down to the TBSCertificate's parts
+ * (RFC 5280 §4.1) with bounds-checked reads, and each part is decoded with
+ * libcrypto (d2i_X509_NAME, d2i_ASN1_TIME, d2i_GENERAL_NAMES). A whole
+ * d2i_X509 would also decode the public key through OpenSSL 3's provider
+ * decoders, which costs more than the rest of a handshake and takes global
+ * locks; the key is not needed here.
  *
  *   subject, issuer  RDNs joined with ", " (the attributes of a multi-valued
  *                    RDN with " + "), each "ABBREV=value": C, ST, L, O, OU,
@@ -14,8 +19,17 @@
  *   notbefore/after  "2024-01-15T09:00:00" (UTC)
  *   subjectaltname   the dNSName entries
  *
- * Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
- *                            serialNumber INTEGER, ... }, ... }
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
+ * TBSCertificate ::= SEQUENCE { [0] EXPLICIT version OPTIONAL, serialNumber
+ *     INTEGER, signature AlgorithmIdentifier, issuer Name, validity SEQUENCE
+ *     { notBefore Time, notAfter Time }, subject Name, subjectPublicKeyInfo,
+ *     [1] issuerUniqueID OPTIONAL, [2] subjectUniqueID OPTIONAL,
+ *     [3] EXPLICIT extensions SEQUENCE OF Extension OPTIONAL }
+ * Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE,
+ *     extnValue OCTET STRING }
+ *
+ * Decoded fields are kept per worker by the certificate's SHA-1 fingerprint
+ * (most sessions present a certificate seen before).
  */
 #include "app/tls.h"
 
@@ -51,30 +65,87 @@ static bool der_hdr(struct rd r, uint32_t off, uint8_t *tag, uint32_t *hl, uint3
 	return rd_has(r, off + *hl, *cl);
 }
 
-/* The serial number's content octets, from the wire. */
-static bool der_serial(const uint8_t *der, uint32_t len, const uint8_t **p, uint32_t *n)
+/* The parts of a TBSCertificate that are read: each a whole DER element
+ * (header included) except `serial` (its content octets, as sent) and `exts`
+ * (the content of the SEQUENCE OF Extension; len 0 when absent). */
+struct tbs {
+	struct rd serial, issuer, not_before, not_after, subject, exts;
+};
+
+/* The element at *off of r, of tag `want` (any when 0): its span with header
+ * (whole) and its content; *off moves past it. */
+static bool der_next(struct rd r, uint32_t *off, uint8_t want, struct rd *whole, struct rd *content)
 {
-	struct rd r = rd_make(der, len);
 	uint8_t tag;
-	uint32_t hl, cl, off;
-	if (!der_hdr(r, 0, &tag, &hl, &cl) || tag != 0x30)
+	uint32_t hl, cl;
+	if (!der_hdr(r, *off, &tag, &hl, &cl) || (want && tag != want))
 		return false;
-	off = hl; /* tbsCertificate */
-	if (!der_hdr(r, off, &tag, &hl, &cl) || tag != 0x30)
+	if (whole)
+		*whole = rd_sub(r, *off, hl + cl);
+	if (content)
+		*content = rd_sub(r, *off + hl, cl);
+	*off += hl + cl;
+	return true;
+}
+
+static bool der_tbs(const uint8_t *der, uint32_t len, struct tbs *t)
+{
+	struct rd cert, tbs, val, ext;
+	uint32_t off = 0;
+	memset(t, 0, sizeof(*t));
+	if (!der_next(rd_make(der, len), &off, 0x30, NULL, &cert))
 		return false;
-	off += hl;
-	if (!der_hdr(r, off, &tag, &hl, &cl))
+	off = 0;
+	if (!der_next(cert, &off, 0x30, NULL, &tbs))
 		return false;
-	if (tag == 0xa0) { /* [0] EXPLICIT version */
-		off += hl + cl;
-		if (!der_hdr(r, off, &tag, &hl, &cl))
+	off = 0;
+	if (rd_u8(tbs, 0) == 0xa0 && !der_next(tbs, &off, 0xa0, NULL, NULL))
+		return false; /* [0] EXPLICIT version */
+	if (!der_next(tbs, &off, 0x02, NULL, &t->serial) || t->serial.len == 0 ||
+	    !der_next(tbs, &off, 0x30, NULL, NULL) ||		  /* signature */
+	    !der_next(tbs, &off, 0x30, &t->issuer, NULL) ||	  /* issuer */
+	    !der_next(tbs, &off, 0x30, NULL, &val) ||		  /* validity */
+	    !der_next(tbs, &off, 0x30, &t->subject, NULL) ||	  /* subject */
+	    !der_next(tbs, &off, 0x30, NULL, NULL))		  /* subjectPublicKeyInfo */
+		return false;
+	uint32_t vo = 0;
+	if (!der_next(val, &vo, 0, &t->not_before, NULL) ||
+	    !der_next(val, &vo, 0, &t->not_after, NULL))
+		return false;
+	while (off < tbs.len) {
+		uint8_t tag = rd_u8(tbs, off);
+		if (tag == 0xa3) {
+			uint32_t eo = 0;
+			if (!der_next(tbs, &off, 0xa3, NULL, &ext) ||
+			    !der_next(ext, &eo, 0x30, NULL, &t->exts))
+				return false;
+			break;
+		}
+		if (!der_next(tbs, &off, 0, NULL, NULL)) /* [1], [2] unique ids */
 			return false;
 	}
-	if (tag != 0x02 || cl == 0)
-		return false;
-	*p = rd_ptr(r, off + hl, cl);
-	*n = cl;
-	return *p != NULL;
+	return true;
+}
+
+/* The subjectAltName extension's value (a GeneralNames DER), if present. */
+static bool der_san(struct rd exts, struct rd *value)
+{
+	static const uint8_t san_oid[5] = {0x06, 0x03, 0x55, 0x1d, 0x11}; /* 2.5.29.17 */
+	uint32_t off = 0;
+	struct rd e, oid;
+	while (off < exts.len) {
+		if (!der_next(exts, &off, 0x30, NULL, &e))
+			return false;
+		uint32_t eo = 0;
+		if (!der_next(e, &eo, 0x06, &oid, NULL))
+			return false;
+		if (oid.len != sizeof(san_oid) || memcmp(oid.p, san_oid, sizeof(san_oid)))
+			continue;
+		if (rd_u8(e, eo) == 0x01 && !der_next(e, &eo, 0x01, NULL, NULL))
+			return false; /* critical */
+		return der_next(e, &eo, 0x04, NULL, value);
+	}
+	return false;
 }
 
 static const char *attr_abbrev(int nid)
@@ -215,9 +286,9 @@ static void put_name(struct tls_state *st, struct tls_hello *h, struct counters 
 
 /* The dNSName entries, then the packed array of their references (built in
  * h->text, which holds TLS_MAX_SANS of them). */
-static void put_sans(struct tls_state *st, struct tls_hello *h, struct counters *cnt, X509 *x)
+static void put_sans(struct tls_state *st, struct tls_hello *h, struct counters *cnt,
+		     const GENERAL_NAMES *gn)
 {
-	GENERAL_NAMES *gn = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	uint32_t kept = 0;
 	_Static_assert(sizeof(h->text) >= TLS_MAX_SANS * sizeof(struct tls_ref), "text too small");
 	if (!gn)
@@ -240,67 +311,91 @@ static void put_sans(struct tls_state *st, struct tls_hello *h, struct counters 
 	if (kept &&
 	    tls_store_put(st, cnt, h->text, kept * (uint32_t)sizeof(struct tls_ref), &st->sans))
 		st->n_sans = (uint16_t)kept;
-	sk_GENERAL_NAME_pop_free(gn, GENERAL_NAME_free);
+}
+
+static void entry_free(struct tls_x509_entry *e)
+{
+	X509_NAME_free(e->subject);
+	X509_NAME_free(e->issuer);
+	GENERAL_NAMES_free(e->sans);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Decode the parts of a certificate into e; false when one cannot be read. */
+static bool decode(struct tls_x509_entry *e, const struct tbs *t)
+{
+	const unsigned char *q = t->subject.p;
+	e->subject = d2i_X509_NAME(NULL, &q, t->subject.len);
+	q = t->issuer.p;
+	e->issuer = d2i_X509_NAME(NULL, &q, t->issuer.len);
+	if (!e->subject || !e->issuer)
+		return false;
+	for (int i = 0; i < 2; i++) {
+		struct rd r = i ? t->not_after : t->not_before;
+		q = r.p;
+		ASN1_TIME *at = d2i_ASN1_TIME(NULL, &q, r.len);
+		if (!at)
+			return false;
+		time_text(at, i ? e->notafter : e->notbefore);
+		ASN1_TIME_free(at);
+	}
+	struct rd san;
+	if (der_san(t->exts, &san)) {
+		q = san.p;
+		e->sans = d2i_GENERAL_NAMES(NULL, &q, san.len);
+	}
+	return true;
 }
 
 int tls_x509_first(struct tls_state *st, struct tls_hello *h, struct counters *cnt,
 		   const uint8_t *der, uint32_t len)
 {
+	struct tbs t;
 	char fp[3 * 20];
+	if (!der_tbs(der, len, &t))
+		return -1;
 	tls_digest_hex("SHA1", der, len, fp, ':');
 	uint32_t slot = 2166136261u;
 	for (const char *c = fp; *c; c++)
 		slot = (slot ^ (uint8_t)*c) * 16777619u;
-	slot %= TLS_X509_CACHE;
-	X509 *x = NULL;
-	if (fp[0] && h->xcache[slot].x509 && !strcmp(h->xcache[slot].fp, fp)) {
-		x = h->xcache[slot].x509;
+	struct tls_x509_entry *e = &h->xcache[slot % TLS_X509_CACHE];
+	if (fp[0] && e->subject && !strcmp(e->fp, fp)) {
 		CNT_INC(cnt, APP_TLS_CERT_CACHE_HITS);
 	} else {
-		const unsigned char *q = der;
-		x = d2i_X509(NULL, &q, len);
-		if (!x) {
+		entry_free(e);
+		if (!decode(e, &t)) {
+			entry_free(e);
 			ERR_clear_error();
 			return -1;
 		}
-		if (fp[0]) {
-			X509_free(h->xcache[slot].x509);
-			h->xcache[slot].x509 = x;
-			snprintf(h->xcache[slot].fp, sizeof(h->xcache[slot].fp), "%s", fp);
-		}
+		/* without a fingerprint the entry is used once and not found again */
+		snprintf(e->fp, sizeof(e->fp), "%s", fp);
 	}
-	put_name(st, h, cnt, X509_get_subject_name(x), &st->subject);
-	put_name(st, h, cnt, X509_get_issuer_name(x), &st->issuer);
+	put_name(st, h, cnt, e->subject, &st->subject);
+	put_name(st, h, cnt, e->issuer, &st->issuer);
 
-	const uint8_t *sp;
-	uint32_t sn;
-	if (der_serial(der, len, &sp, &sn)) {
-		static const char hex[] = "0123456789ABCDEF";
-		struct text t = {h->text, 0, TLS_MAX_TEXT, false};
-		for (uint32_t i = 0; i < sn; i++) {
-			char b[3] = {':', hex[sp[i] >> 4], hex[sp[i] & 15]};
-			put(&t, i ? b : b + 1, i ? 3 : 2);
-		}
-		if (t.cut)
-			CNT_INC(cnt, APP_TLS_TRUNCATED);
-		tls_store_put(st, cnt, t.p, (uint32_t)t.len, &st->serial);
+	static const char hex[] = "0123456789ABCDEF";
+	struct text tx = {h->text, 0, TLS_MAX_TEXT, false};
+	for (uint32_t i = 0; i < t.serial.len; i++) {
+		char b[3] = {':', hex[t.serial.p[i] >> 4], hex[t.serial.p[i] & 15]};
+		put(&tx, i ? b : b + 1, i ? 3 : 2);
 	}
+	if (tx.cut)
+		CNT_INC(cnt, APP_TLS_TRUNCATED);
+	tls_store_put(st, cnt, tx.p, (uint32_t)tx.len, &st->serial);
 
 	if (fp[0])
 		tls_store_put(st, cnt, fp, (uint32_t)strlen(fp), &st->fingerprint);
-	time_text(X509_get0_notBefore(x), st->notbefore);
-	time_text(X509_get0_notAfter(x), st->notafter);
-	put_sans(st, h, cnt, x);
-	if (!fp[0])
-		X509_free(x); /* not cached */
+	memcpy(st->notbefore, e->notbefore, sizeof(st->notbefore));
+	memcpy(st->notafter, e->notafter, sizeof(st->notafter));
+	if (e->sans)
+		put_sans(st, h, cnt, e->sans);
 	ERR_clear_error();
 	return 0;
 }
 
 void tls_hello_free(struct tls_hello *h)
 {
-	for (int i = 0; i < TLS_X509_CACHE; i++) {
-		X509_free(h->xcache[i].x509);
-		h->xcache[i].x509 = NULL;
-	}
+	for (int i = 0; i < TLS_X509_CACHE; i++)
+		entry_free(&h->xcache[i]);
 }
