@@ -277,8 +277,11 @@ static void body_data(htp_tx_data_t *d, int dir)
 	}
 	app_file_data(&t->file[dir], d->data, (uint32_t)d->len);
 	t->body_seen[dir] += d->len;
-	if (!buf_add(&t->body[dir], d->data, d->len, body_limit[dir]))
+	if (!buf_add(&t->body[dir], d->data, d->len, body_limit[dir])) {
+		if (!t->body_truncated[dir] && st && st->call)
+			CNT_INC(st->call->ac->cnt, APP_HTTP_BODY_LIMIT);
 		t->body_truncated[dir] = true;
+	}
 }
 
 static int cb_req_body(htp_tx_data_t *d)

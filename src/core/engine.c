@@ -58,6 +58,7 @@ struct engine {
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
+	double reader_cpu0; /* the reader thread's CPU time when reading began */
 	bool progress;
 	bool live;
 	uint64_t tick_lo, tick_hi; /* packet time [lo, hi) of the current second */
@@ -78,6 +79,14 @@ void engine_request_stop(void)
 	struct capture *c = current_capture;
 	if (c)
 		capture_break(c);
+}
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0.0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static double now_s(const struct engine *e)
@@ -167,9 +176,7 @@ done:
 	pipeline_end(&w->pl);
 	eve_out_flush(&w->out);
 	publish(w);
-	struct timespec ts;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-		w->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	w->cpu_s = thread_cpu_s();
 	return NULL;
 }
 
@@ -435,6 +442,7 @@ static int run_source(struct engine *e, struct capture *c)
 int engine_read_files(struct engine *e, char *const *files, int nfiles)
 {
 	int rc = 0;
+	e->reader_cpu0 = thread_cpu_s();
 	for (int i = 0; i < nfiles && !stop_requested; i++) {
 		struct capture c;
 		if (capture_open_file(&c, files[i]) < 0) {
@@ -459,6 +467,7 @@ int engine_live(struct engine *e, const char *iface, const char *bpf)
 {
 	struct capture c;
 	e->live = true;
+	e->reader_cpu0 = thread_cpu_s();
 	if (capture_open_live(&c, iface, bpf, e->cfg.snaplen, e->cfg.promisc) < 0) {
 		log_error("%s", c.err);
 		return 1;
@@ -528,7 +537,10 @@ static void summary(struct engine *e, const struct counters *s)
 			detect_engine_ruleset(e->de)->n_loaded);
 	fprintf(stderr, "mamori: %" PRIu64 " records written to %s; peak RSS %ld KiB\n",
 		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
-	/* how evenly the flows spread over the workers */
+	/* how evenly the flows spread over the workers, and the reader's share */
+	if (e->threaded && log_enabled(LOG_DEBUG))
+		fprintf(stderr, "mamori: reader: %.2f s CPU, waited for a full ring %" PRIu64 " times\n",
+			thread_cpu_s() - e->reader_cpu0, s->c[CNT_CAP_RING_WAITS]);
 	for (unsigned i = 0; e->threaded && log_enabled(LOG_DEBUG) && i < e->nw; i++)
 		fprintf(stderr, "mamori: worker %u: %" PRIu64 " packets, %.2f s CPU\n", i,
 			e->w[i].pkts, e->w[i].cpu_s);

@@ -2,7 +2,10 @@
  * shard — the symmetric hash that picks a packet's worker. It looks only at
  * the VLAN ids and the IP addresses (never the ports), so both directions of
  * a flow, and every fragment of a datagram, reach the same worker: fragment
- * reassembly and flow state then need no locks. Non-IP frames hash to 0.
+ * reassembly and flow state then need no locks. The two sides are combined
+ * by addition (symmetric, and a host talking to itself does not cancel out to
+ * 0 as with XOR). Non-IP Ethernet frames hash on their two MAC addresses the
+ * same way, so they spread too; other non-IP frames hash to 0.
  */
 #include "decode/decode.h"
 
@@ -14,8 +17,9 @@ static uint32_t addr_hash(struct rd r, uint32_t off, uint32_t alen, uint64_t vla
 	const uint8_t *b = rd_ptr(r, off + alen, alen);
 	if (!a || !b)
 		return 0;
-	/* XOR of the two addresses' hashes: the same in both directions. */
-	return (uint32_t)(XXH3_64bits_withSeed(a, alen, vlans) ^ XXH3_64bits_withSeed(b, alen, vlans));
+	/* the sum of the two addresses' hashes: the same in both directions */
+	uint64_t h = XXH3_64bits_withSeed(a, alen, vlans) + XXH3_64bits_withSeed(b, alen, vlans);
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static uint32_t ip_hash(struct rd r, uint32_t off, uint64_t vlans)
@@ -73,6 +77,6 @@ uint32_t decode_shard_hash(int linktype, const uint8_t *data, uint32_t len)
 		return 0;
 	}
 	if (type != 0x0800 && type != 0x86dd)
-		return 0;
+		return linktype == LINK_ETHERNET ? addr_hash(r, 0, 6, vlans) : 0;
 	return ip_hash(r, off, vlans);
 }
