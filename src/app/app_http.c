@@ -335,6 +335,12 @@ static int cb_res_complete(htp_tx_t *tx)
 	report(state_of(tx), t, 4);
 	file_record(state_of(tx), t, 1);
 	t->done = true;
+	/* a CONNECT the proxy accepted: the tunnel's own protocol follows (libhtp
+	 * would only say so when the next data arrives, and swallow it) */
+	struct http_state *st = state_of(tx);
+	if (tx->request_method_number == HTP_M_CONNECT && tx->response_status_number >= 200 &&
+	    tx->response_status_number <= 299 && st && st->call)
+		app_change_protocol(st->call);
 	return HTP_OK;
 }
 
@@ -492,6 +498,11 @@ static bool feed(struct http_state *st, const struct app_call *c, int dir, const
 	int rc = dir == 0 ? htp_connp_req_data(st->connp, &tv, d, len)
 			  : htp_connp_res_data(st->connp, &tv, d, len);
 	*consumed = len;
+	if (rc == HTP_STREAM_TUNNEL) {
+		/* a CONNECT the server accepted: what follows is another protocol */
+		app_change_protocol(c);
+		return true;
+	}
 	if (rc == HTP_STREAM_DATA_OTHER)
 		*consumed = (uint32_t)(dir == 0 ? htp_connp_req_data_consumed(st->connp)
 						: htp_connp_res_data_consumed(st->connp));

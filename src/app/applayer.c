@@ -35,6 +35,7 @@ struct app_flow {
 	uint8_t tries[2];
 	uint16_t pb_len[2];
 	uint8_t *pb[2]; /* bytes held while a probe needs more */
+	bool change;	/* the parser asked for a protocol change */
 };
 
 static const char *const event_names[APP_EV_MAX] = {
@@ -204,9 +205,10 @@ static void start_parser(struct app_ctx *ac, struct flow *f, struct app_flow *af
 		af->dflags[1] |= AD_STOPPED;
 		return;
 	}
-	/* the server's port is known for another protocol (TLS on port 80) */
+	/* the server's port is known for another protocol (TLS on port 80);
+	 * not after a protocol change, where the port was the first protocol's */
 	uint16_t server_port = f->dp;
-	for (size_t i = 0; i < N_PARSERS; i++) {
+	for (size_t i = 0; i < N_PARSERS && !f->app_proto_orig; i++) {
 		const struct app_parser *o = parsers[i];
 		if (o != p && (tcp ? o->tcp : o->udp) && parser_port(o, server_port) &&
 		    !parser_port(p, server_port)) {
@@ -214,6 +216,36 @@ static void start_parser(struct app_ctx *ac, struct flow *f, struct app_flow *af
 			break;
 		}
 	}
+}
+
+void app_change_protocol(const struct app_call *c)
+{
+	struct app_flow *af = c->f->app;
+	if (af && !c->f->app_proto_orig)
+		af->change = true; /* one change per flow, as Suricata */
+}
+
+static void drop_probe_buf(struct app_flow *af, int dir);
+
+/* End the flow's parser (its last transactions are reported) and start over
+ * with detection: the protocol changed. */
+static void change_protocol(struct app_ctx *ac, struct flow *f, struct app_flow *af)
+{
+	struct app_call c = {ac, f};
+	f->app_proto_orig = af->p->alproto; /* first: what the end reports asks no more */
+	if (af->p->end)
+		af->p->end(&c, af->state, ac->scratch[af->p->alproto]);
+	af->change = false;
+	free(af->state);
+	af->state = NULL;
+	f->app_proto = 0;
+	af->p = NULL;
+	for (int d = 0; d < 2; d++) {
+		af->dflags[d] = 0;
+		af->tries[d] = 0;
+		drop_probe_buf(af, d);
+	}
+	CNT_INC(ac->cnt, APP_PROTO_CHANGES);
 }
 
 static void parse(struct app_ctx *ac, struct flow *f, struct app_flow *af, int dir, bool tcp,
@@ -227,6 +259,8 @@ static void parse(struct app_ctx *ac, struct flow *f, struct app_flow *af, int d
 		CNT_INC(ac->cnt, APP_PARSE_ERRORS);
 		app_report_event(&c, dir, APP_EV_PARSER_ERROR);
 	}
+	if (af->change)
+		change_protocol(ac, f, af);
 }
 
 /* The other direction's first data, once the flow's protocol is known: a

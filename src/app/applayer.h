@@ -160,4 +160,9 @@ void app_flow_end(struct app_ctx *ac, struct flow *f);
 void app_report_tx(const struct app_call *c, const struct app_tx *tx, int dir, uint8_t level);
 void app_report_event(const struct app_call *c, int dir, enum app_event ev);
 
+/* The flow's protocol ends here and another starts (an HTTP CONNECT tunnel
+ * was accepted): once the parser returns, it is ended and both directions'
+ * later data goes through protocol detection again. */
+void app_change_protocol(const struct app_call *c);
+
 #endif

@@ -118,8 +118,6 @@ struct tls_state {
 	uint32_t store_len, store_cap;
 };
 
-/* A hello message's lists, GREASE values removed: per-worker scratch. The
- * scalars come first: hello parsing clears them, not the arrays. */
 /* A server certificate's decoded fields (tls_x509.c), cached per worker. */
 struct tls_x509_entry {
 	char fp[60];	    /* SHA-1 fingerprint text: the key */
@@ -128,6 +126,8 @@ struct tls_x509_entry {
 	char notbefore[20], notafter[20];
 };
 
+/* A hello message's lists, GREASE values removed: per-worker scratch. The
+ * scalars come first: hello parsing clears them, not the arrays. */
 struct tls_hello {
 	uint16_t version; /* legacy_version */
 	uint16_t sv_max;  /* highest supported_versions entry (client), selected (server) */

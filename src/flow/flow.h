@@ -73,6 +73,7 @@ struct flow {
 	bool alerted;
 	uint8_t detect_flags; /* FLOW_D_*: bit d = IP-only rules checked in direction d */
 	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
+	uint16_t app_proto_orig; /* the protocol before a change (HTTP CONNECT), or 0 */
 	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
 	void *app; /* app-layer state (app/applayer.c); freed at flow end */
 };

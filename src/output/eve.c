@@ -259,6 +259,8 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 	jb_u64(jb, "ip_v", f->ip_ver);
 	if (f->app_proto)
 		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));
+	if (f->app_proto_orig)
+		jb_str_plain(jb, "app_proto_orig", alproto_name(f->app_proto_orig));
 	if (f->proto == 1 || f->proto == 58) {
 		if (f->pkts[0]) {
 			jb_u64(jb, "icmp_type", f->icmp_type[0]);

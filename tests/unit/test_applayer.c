@@ -122,6 +122,34 @@ int main(void)
 	CHECK_EQ(f.app_proto, ALPROTO_FAILED);
 	app_flow_end(&ac, &f);
 
+	/* HTTP CONNECT accepted by the proxy, then TLS inside the tunnel: the
+	 * flow changes protocol once (app_proto tls, app_proto_orig http), and
+	 * the proxy's port gives no unexpected-protocol event for the TLS */
+	reset(&f, 6, 8080);
+	static const char connect_req[] = "CONNECT example.com:443 HTTP/1.1\r\n"
+					  "Host: example.com:443\r\n\r\n";
+	static const char connect_ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	app_stream_data(&ac, &f, 0, (const uint8_t *)connect_req, sizeof(connect_req) - 1);
+	app_stream_data(&ac, &f, 1, (const uint8_t *)connect_ok, sizeof(connect_ok) - 1);
+	CHECK_EQ(f.app_proto, 0);
+	CHECK_EQ(f.app_proto_orig, ALPROTO_HTTP);
+	CHECK_EQ(n_tx[4], 1); /* the CONNECT transaction, complete */
+	app_stream_data(&ac, &f, 0, client_hello, sizeof(client_hello));
+	CHECK_EQ(f.app_proto, ALPROTO_TLS);
+	CHECK_EQ(last_proto, ALPROTO_TLS);
+	CHECK_EQ(n_events[APP_EV_UNEXPECTED_PROTOCOL], 0);
+	app_flow_end(&ac, &f);
+
+	/* a refused CONNECT: the flow stays HTTP */
+	reset(&f, 6, 8080);
+	static const char connect_no[] = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+					 "Content-Length: 0\r\n\r\n";
+	app_stream_data(&ac, &f, 0, (const uint8_t *)connect_req, sizeof(connect_req) - 1);
+	app_stream_data(&ac, &f, 1, (const uint8_t *)connect_no, sizeof(connect_no) - 1);
+	CHECK_EQ(f.app_proto, ALPROTO_HTTP);
+	CHECK_EQ(f.app_proto_orig, 0);
+	app_flow_end(&ac, &f);
+
 	/* UDP: a junk datagram first, then DNS on port 53 */
 	reset(&f, 17, 53);
 	app_udp_data(&ac, &f, 0, (const uint8_t *)"junk junk junk", 14);
