@@ -3,8 +3,8 @@
  * parsers.def) on crafted data of one flow. Input:
  *   [selector:1] bit 0: TCP (else UDP); bits 1-3: the server port, chosen
  *                from the ports the parsers are known for (7 = port 40000)
- *   then records [flags:1][length:2 BE][data]: flags bit 0 the direction
- *   (1 = to client), bit 1 a gap of `length` bytes instead of data.
+ *   then records (records.h): [flags:1][length:2 BE][data], flags bit 0 the
+ *   direction (1 = to client), bit 1 a gap of `length` bytes instead of data.
  * Every transaction's buffers are read back and formatted as EVE objects,
  * so ASan checks what the parsers hand out.
  */
@@ -18,6 +18,7 @@
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/json.h"
+#include "records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -79,29 +80,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.sp = 40001;
 	f.dp = ports[(data[0] >> 1) & 7];
 	size_t off = 1;
-	while (off + 3 <= size) {
-		uint8_t fl = data[off];
-		uint32_t len = (uint32_t)data[off + 1] << 8 | data[off + 2];
-		off += 3;
-		int dir = fl & 1;
-		if (fl & 2) {
+	struct fz_rec r;
+	while (fz_next(data, size, &off, &r)) {
+		if (r.gap) {
 			if (tcp)
-				app_stream_gap(&ac, &f, dir, len);
+				app_stream_gap(&ac, &f, r.dir, r.len);
 			continue;
 		}
-		if (len > size - off)
-			len = (uint32_t)(size - off);
-		/* an exact-size copy, so a read past the chunk is caught */
-		uint8_t *chunk = malloc(len ? len : 1);
-		if (!chunk)
-			break;
-		memcpy(chunk, data + off, len);
 		if (tcp)
-			app_stream_data(&ac, &f, dir, chunk, len);
+			app_stream_data(&ac, &f, r.dir, r.copy, r.len);
 		else
-			app_udp_data(&ac, &f, dir, chunk, len);
-		free(chunk);
-		off += len;
+			app_udp_data(&ac, &f, r.dir, r.copy, r.len);
+		free(r.copy);
 	}
 	app_flow_end(&ac, &f);
 	return 0;

@@ -3,8 +3,7 @@
  * records and segments, JA3/JA3S/JA4) and the certificate reader on crafted
  * bytes. Input:
  *   [mode:1] bit 0 set: the rest is one certificate's DER for tls_x509_first;
- *   else records [flags:1][length:2 BE][data] as fuzz_app (flags bit 0: to
- *   client; bit 1: a gap of `length` bytes) fed to tls_feed.
+ *   else records (records.h) fed to tls_feed.
  * Every string kept for the flow is read back, so ASan checks the references
  * the parser hands out.
  */
@@ -14,6 +13,7 @@
 
 #include "app/tls.h"
 #include "core/counters.h"
+#include "records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,24 +60,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	size_t off = 1;
-	while (off + 3 <= size) {
-		uint8_t fl = data[off];
-		uint32_t len = (uint32_t)data[off + 1] << 8 | data[off + 2];
-		off += 3;
-		int dir = fl & 1;
-		if (fl & 2) {
-			tls_gap(&st, dir);
+	struct fz_rec r;
+	while (fz_next(data, size, &off, &r)) {
+		if (r.gap) {
+			tls_gap(&st, r.dir);
 			continue;
 		}
-		if (len > size - off)
-			len = (uint32_t)(size - off);
-		uint8_t *chunk = malloc(len ? len : 1);
-		if (!chunk)
-			break;
-		memcpy(chunk, data + off, len);
-		tls_feed(&st, h, &cnt, dir, chunk, len);
-		free(chunk);
-		off += len;
+		tls_feed(&st, h, &cnt, r.dir, r.copy, r.len);
+		free(r.copy);
 	}
 	read_back(&st);
 	tls_state_free(&st);
