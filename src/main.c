@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "detect/detect.h"
 #include "detect/ruleset.h"
+#include "intel/intel_cmd.h"
 
 #define MAMORI_VERSION "0.1.0"
 
@@ -91,6 +92,7 @@ static void usage(FILE *out)
 		"  read FILE...    analyse capture files, write EVE JSON\n"
 		"  live IFACE      monitor a network interface\n"
 		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
+		"  intel check FILE...  load intel files and report what loads, what is skipped and why\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -423,6 +425,8 @@ int main(int argc, char **argv)
 		usage_rules(help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
+	if (!strcmp(cmd, "intel"))
+		return intel_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf("usage: mamori features\nList what this build supports, one per line "
