@@ -62,6 +62,11 @@ const struct ioc_importer *ioc_importer_find(const char *name)
 	return NULL;
 }
 
+const struct ioc_importer *ioc_importer_at(size_t i)
+{
+	return i < N_IMPORTERS ? importers[i] : NULL;
+}
+
 static uint8_t *read_all(const char *path, size_t *n, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");

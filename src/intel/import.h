@@ -49,8 +49,9 @@ struct ioc_importer {
 		    struct ioc_report *r, char *err, size_t errlen);
 };
 
-/* The importer of that name, or NULL. */
+/* The importer of that name, or NULL; the i-th of the registry, or NULL. */
 const struct ioc_importer *ioc_importer_find(const char *name);
+const struct ioc_importer *ioc_importer_at(size_t i);
 
 /* Read a file and load it with `format` (NULL: the first importer whose sniff
  * says yes; plain lists last). Returns 0, or -1 with err set ("FILE: ..."). */

@@ -18,9 +18,10 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mamori intel check [--format NAME] FILE...\n"
+		"usage: mamori intel check [--format list|iprep|dataset] FILE...\n"
 		"Load intel files (plain lists of addresses, CIDRs, domains, URLs, hashes,\n"
-		"JA4, e-mail addresses) and report what loaded, what was skipped and why.\n\n"
+		"JA4, e-mail addresses; Suricata iprep and dataset files) and report what\n"
+		"loaded, what was skipped and why.\n\n"
 		"options:\n"
 		"  -f, --format NAME   the files' format (default: recognised by content)\n\n"
 		"exit status: 0 every file loaded; 1 a file could not be read; 2 usage.\n");

@@ -201,10 +201,63 @@ static void test_list(void)
 	ioc_set_free(s);
 }
 
+static int write_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void test_iprep_dataset(void)
+{
+	struct ioc_set *s = ioc_set_new();
+	struct ioc_report r;
+	char err[256];
+	struct ioc_hit h;
+	/* Suricata iprep: recognised by content; one attribution per category */
+	char p1[] = "/tmp/mamori-test-iprep-XXXXXX";
+	CHECK_EQ(write_file(p1, "# reputation\n192.0.2.1,1,127\n198.51.100.0/24,2,50\n"
+				"2001:db8::1,1,127\nbad line\n203.0.113.9,3,200\n"),
+		 0);
+	CHECK_EQ(ioc_import_file(s, p1, NULL, NULL, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.format, "iprep");
+	CHECK_EQ(r.loaded, 3);
+	CHECK_EQ(r.skipped, 2); /* no score; a score over 127 */
+	CHECK(ip4(s, "198.51.100.20", &h));
+	const struct ioc_meta *m = ioc_meta_get(s, ioc_hit_meta(s, &h, 0));
+	CHECK(m && strstr(m->source, "category 2") && m->confidence == 39);
+	CHECK(ip4(s, "192.0.2.1", &h));
+	m = ioc_meta_get(s, ioc_hit_meta(s, &h, 0));
+	CHECK(m && strstr(m->source, "category 1") && m->confidence == 100);
+	unlink(p1);
+	/* a dataset file: named; base64 strings decoded, datarep values dropped */
+	char p2[] = "/tmp/mamori-test-dataset-XXXXXX";
+	CHECK_EQ(write_file(p2, "ZXZpbC5leGFtcGxl\naHR0cDovL2JhZC5leGFtcGxlL3g=,5\n"
+				"d41d8cd98f00b204e9800998ecf8427e\n!!!\naGVsbG8=\n"),
+		 0);
+	CHECK_EQ(ioc_import_file(s, p2, "dataset", NULL, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.loaded, 3);
+	CHECK_EQ(r.skipped, 2);
+	CHECK(ioc_match_domain(s, "evil.example", 12, &h));
+	CHECK(ioc_match(s, IOC_URL, "http://bad.example/x", 20, &h));
+	/* without --format it is a plain list: the base64 lines are not indicators */
+	struct ioc_set *s2 = ioc_set_new();
+	CHECK_EQ(ioc_import_file(s2, p2, NULL, NULL, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.format, "list");
+	CHECK_EQ(r.loaded, 1);
+	ioc_set_free(s2);
+	unlink(p2);
+	ioc_set_free(s);
+}
+
 int main(void)
 {
 	test_store();
 	test_guess();
 	test_list();
+	test_iprep_dataset();
 	return check_report("test_intel");
 }

@@ -1,8 +1,9 @@
 /*
- * fuzz_intel_list — the plain-list importer and the indicator store on
- * arbitrary text: every line is loaded (type guessed, normalised, interned),
- * then looked up again as each type, so the normalisers and the hash table's
- * growth run under ASan.
+ * fuzz_intel — every intel importer (importers.def) and the indicator store
+ * on crafted files. Input: [selector:1] the importer (its index in the
+ * registry, modulo their number), then the file. Every line of the file is
+ * then looked up again as each type, so the normalisers and the hash
+ * table's growth run under ASan.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,10 +15,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct ioc_importer *imp = ioc_importer_find("list");
+	size_t n_imp = 0;
+	while (ioc_importer_at(n_imp))
+		n_imp++;
+	if (size < 1)
+		return 0;
+	const struct ioc_importer *imp = ioc_importer_at(data[0] % n_imp);
 	struct ioc_set *s = ioc_set_new();
 	if (!imp || !s)
 		abort();
+	data++;
+	size--;
 	/* an exact-size copy, so a read past the input is caught */
 	uint8_t *d = malloc(size ? size : 1);
 	if (!d)
