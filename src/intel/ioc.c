@@ -711,6 +711,28 @@ bool ioc_match(const struct ioc_set *s, enum ioc_type t, const char *v, size_t l
 	return true;
 }
 
+uint32_t ioc_size(const struct ioc_set *s)
+{
+	return s->n_e;
+}
+
+bool ioc_at(const struct ioc_set *s, uint32_t i, struct ioc_hit *h)
+{
+	if (i >= s->n_e)
+		return false;
+	hit_of(s, &s->e[i], h);
+	return true;
+}
+
+bool ioc_hit_prefix(const struct ioc_hit *h, int *ver, uint8_t addr[16], unsigned *plen)
+{
+	if (h->type != IOC_IPV4 && h->type != IOC_IPV6)
+		return false;
+	*ver = h->type == IOC_IPV4 ? 4 : 6;
+	return parse_cidr(h->indicator, strlen(h->indicator), *ver == 4 ? AF_INET : AF_INET6, addr,
+			  plen);
+}
+
 void ioc_set_stats(const struct ioc_set *s, struct ioc_stats *st)
 {
 	memcpy(st->count, s->count, sizeof(st->count));

@@ -98,6 +98,14 @@ bool ioc_match_domain(const struct ioc_set *s, const char *name, size_t len, str
 bool ioc_match(const struct ioc_set *s, enum ioc_type t, const char *v, size_t len,
 	       struct ioc_hit *h);
 
+/* Every indicator, in the order added: ioc_size() of them, ioc_at(i) fills h
+ * (false past the end). For addresses, ioc_hit_prefix gives the prefix. */
+uint32_t ioc_size(const struct ioc_set *s);
+bool ioc_at(const struct ioc_set *s, uint32_t i, struct ioc_hit *h);
+/* The prefix of an address indicator (h->type IPV4/IPV6): version 4 or 6, the
+ * masked address (4 or 16 bytes) and its length. False for other types. */
+bool ioc_hit_prefix(const struct ioc_hit *h, int *ver, uint8_t addr[16], unsigned *plen);
+
 /* Sizes, for reports and stats. */
 struct ioc_stats {
 	uint64_t count[IOC_TYPE_MAX]; /* indicators per type */

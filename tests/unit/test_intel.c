@@ -109,6 +109,21 @@ static void test_store(void)
 	CHECK_EQ(st.count[IOC_IPV6], 2);
 	CHECK_EQ(st.metas, 2);
 
+	/* iteration: every indicator once; address prefixes come back */
+	uint32_t n_ip = 0;
+	for (uint32_t i = 0; ioc_at(s, i, &h); i++) {
+		int ver;
+		uint8_t pa[16];
+		unsigned pl;
+		if (ioc_hit_prefix(&h, &ver, pa, &pl)) {
+			n_ip++;
+			if (!strcmp(h.indicator, "203.0.113.0/24"))
+				CHECK(ver == 4 && pl == 24 && pa[0] == 203 && pa[3] == 0);
+		}
+	}
+	CHECK_EQ(n_ip, 6);
+	CHECK_EQ(ioc_at(s, ioc_size(s), &h), false);
+
 	/* many: the table grows, everything still found */
 	char v[32];
 	for (int i = 0; i < 100000; i++) {
