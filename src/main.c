@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/applayer.h"
 #include "core/config.h"
@@ -19,6 +20,7 @@
 #include "detect/detect.h"
 #include "detect/ruleset.h"
 #include "intel/intel_cmd.h"
+#include "intel/match.h"
 
 #define MAMORI_VERSION "0.1.0"
 
@@ -30,6 +32,7 @@ static const struct option long_opts[] = {
 	{"set", required_argument, NULL, OPT_SET},
 	{"workers", required_argument, NULL, 'w'},
 	{"rules", required_argument, NULL, 'S'},
+	{"intel", required_argument, NULL, 'I'},
 	{"checksum", required_argument, NULL, 'k'},
 	{"profile-rules", optional_argument, NULL, OPT_PROFILE},
 	{"bpf", required_argument, NULL, OPT_BPF},
@@ -54,6 +57,8 @@ static void usage_read(FILE *out)
 		"  -w, --workers N      worker threads (default: one per core)\n"
 		"  -S, --rules PATH     load Suricata rules from a file, or every *.rules file of\n"
 		"                       a folder (repeatable); alerts go to eve.json\n"
+		"  -I, --intel PATH     match the indicators of an intel file or MISP feed folder\n"
+		"                       (repeatable); intel records go to eve.json\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --profile-rules[=N]  time every rule check and prefilter scan; print the\n"
 		"                       top N (10) at exit, all of it to DIR/rule_perf.json\n"
@@ -77,6 +82,8 @@ static void usage_live(FILE *out)
 		"      --set KEY=VALUE  override one setting (repeatable)\n"
 		"  -w, --workers N      worker threads (default: one per core)\n"
 		"  -S, --rules PATH     load Suricata rules: a file or a folder (repeatable)\n"
+		"  -I, --intel PATH     match an intel file or MISP feed folder (repeatable);\n"
+		"                       SIGHUP or 'mamori intel reload' reads intel again\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
 		"  -q, --quiet / -v, --verbose\n\n"
@@ -93,6 +100,7 @@ static void usage(FILE *out)
 		"  live IFACE      monitor a network interface\n"
 		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
 		"  intel check FILE...  load intel files and report what loads, what is skipped and why\n"
+		"  intel reload    make a running 'mamori live' read its intel again\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -100,8 +108,54 @@ static void usage(FILE *out)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	engine_request_stop();
+	if (sig == SIGHUP)
+		engine_request_reload();
+	else
+		engine_request_stop();
+}
+
+/* The intel files: intel.files (comma-separated), then -I; with intel.dir,
+ * what is matched live. *db stays NULL when none is configured. 0, or 2. */
+static int load_intel(const struct config *cfg, char **cli, int ncli, char ***paths, int *n,
+		      struct intel_db **db)
+{
+	static char files[sizeof(cfg->intel_files)];
+	*db = NULL;
+	*n = 0;
+	*paths = calloc((size_t)ncli + sizeof(files) / 2 + 1, sizeof(char *));
+	if (!*paths)
+		return 2;
+	snprintf(files, sizeof(files), "%s", cfg->intel_files);
+	for (char *save = NULL, *t = strtok_r(files, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		if (*t)
+			(*paths)[(*n)++] = t;
+	}
+	for (int i = 0; i < ncli; i++)
+		(*paths)[(*n)++] = cli[i];
+	if (!*n && !cfg->intel_dir[0])
+		return 0;
+	*db = intel_db_load(*paths, *n, cfg->intel_dir, false);
+	return *db ? 0 : 2;
+}
+
+/* OUTDIR/mamori.pid while `mamori live` runs: what 'mamori intel reload' signals. */
+static void pidfile(const char *outdir, bool create)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/mamori.pid", outdir);
+	if (!create) {
+		unlink(path);
+		return;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		log_warn("%s: cannot write: 'mamori intel reload' will need --pid", path);
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
 }
 
 static void classification_beside(struct ruleset *rs, const struct config *cfg, const char *rules);
@@ -139,19 +193,25 @@ static int run(int argc, char **argv, bool live)
 	bool progress = true;
 	char **sets = calloc((size_t)argc, sizeof(char *));
 	char **rules = calloc((size_t)argc, sizeof(char *));
-	int nsets = 0, nrules = 0, c, rc = 2;
+	char **intel = calloc((size_t)argc, sizeof(char *));
+	char **intel_paths = NULL;
+	int nsets = 0, nrules = 0, nintel = 0, nintel_paths = 0, c, rc = 2;
 
-	if (!sets || !rules) {
+	if (!sets || !rules || !intel) {
 		free(sets);
 		free(rules);
+		free(intel);
 		return 2;
 	}
 	config_defaults(&cfg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:c:w:S:k:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:c:w:S:I:k:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			rules[nrules++] = optarg;
+			break;
+		case 'I':
+			intel[nintel++] = optarg;
 			break;
 		case 'k': {
 			char kv[64];
@@ -229,26 +289,44 @@ static int run(int argc, char **argv, bool live)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct detect_engine *de;
-	rc = load_rules(&cfg, rules, nrules, &de);
+	struct intel_db *idb;
+	rc = load_intel(&cfg, intel, nintel, &intel_paths, &nintel_paths, &idb);
 	if (rc)
 		goto out;
+	rc = load_rules(&cfg, rules, nrules, &de);
+	if (rc) {
+		intel_db_release(idb);
+		goto out;
+	}
 	rc = 2;
 	struct engine *e = engine_new(&cfg, outdir, progress, de);
 	if (!e) {
+		intel_db_release(idb);
 		rc = 3;
 		goto out;
 	}
+	if (engine_set_intel(e, idb, intel_paths, nintel_paths) < 0) {
+		engine_free(e);
+		goto out;
+	}
+	if (live)
+		pidfile(outdir, true);
 	int r = live ? engine_live(e, argv[optind], bpf)
 		     : engine_read_files(e, argv + optind, nargs);
+	if (live)
+		pidfile(outdir, false);
 	int f = engine_finish(e);
 	engine_free(e);
 	rc = f ? f : r;
 out:
 	free(sets);
 	free(rules);
+	free(intel);
+	free(intel_paths);
 	return rc;
 }
 

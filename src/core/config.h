@@ -62,8 +62,11 @@ struct config {
 	bool eve_stats;
 	bool eve_dns, eve_http, eve_tls, eve_anomaly;
 	bool eve_http_extended;
-	char eve_http_headers[16];
+	char eve_http_headers[256];
 	bool eve_fileinfo, file_hashes, file_magic;
+	bool eve_intel;
+	char intel_files[256]; /* comma-separated */
+	char intel_dir[256];
 	char yara_rules[256];
 	char file_store_dir[256];
 	uint64_t file_store_cap;

@@ -25,6 +25,7 @@
 #include "detect/detect.h"
 #include "detect/profile.h"
 #include "flow/flow.h"
+#include "intel/match.h"
 #include "output/eve.h"
 
 #define NS            1000000000ull
@@ -40,6 +41,8 @@ struct worker {
 	struct pipeline pl;
 	struct eve_out out;
 	struct detect_thread *dt;
+	struct intel_db *idb; /* the intel in force when last checked, or NULL */
+	uint64_t igen;	      /* its generation */
 	uint32_t since_snap;
 	uint64_t pkts;	/* packets given to this worker */
 	double cpu_s;	/* its thread's CPU time, set when it stops */
@@ -55,6 +58,15 @@ struct engine {
 	struct detect_engine *de; /* NULL without rules */
 	struct app_yara *yara;	  /* YARA rules for files, or NULL */
 	struct app_store *store;  /* the file store, or NULL */
+	struct intel_live intel;  /* indicators matched live; swapped on reload */
+	char **intel_paths;	  /* what a reload reads again */
+	int n_intel_paths;
+	pthread_t intel_loader;	  /* a reload in progress */
+	atomic_bool intel_loading;
+	bool intel_loader_started;
+	int intel_reload_rc;	    /* the loader's outcome: 0 ok, -1 failed */
+	uint64_t intel_reload_total; /* indicators it loaded */
+	char outdir[4096];
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -71,6 +83,7 @@ struct engine {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 static struct capture *volatile current_capture;
 
 void engine_request_stop(void)
@@ -79,6 +92,11 @@ void engine_request_stop(void)
 	struct capture *c = current_capture;
 	if (c)
 		capture_break(c);
+}
+
+void engine_request_reload(void)
+{
+	reload_requested = 1;
 }
 
 static double thread_cpu_s(void)
@@ -98,6 +116,21 @@ static double now_s(const struct engine *e)
 
 /* ---- worker side ---- */
 
+static void on_intel(void *ctx, const struct flow *f, const struct intel_sighting *s, int dir)
+{
+	struct worker *w = ctx;
+	CNT_INC(&w->pl.cnt, INTEL_HITS);
+	if (w->eng->cfg.eve_intel)
+		eve_write_intel(&w->out, w->pl.cur, f, s, dir);
+}
+
+static void on_flow_start(void *ctx, const struct packet *p, struct flow *f)
+{
+	struct worker *w = ctx;
+	if (w->idb)
+		intel_match_flow(w->idb, f, p->ts, on_intel, w, &w->pl.cnt.c[CNT_INTEL_EXPIRED]);
+}
+
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 {
 	struct worker *w = ctx;
@@ -110,6 +143,9 @@ static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struc
 {
 	struct worker *w = ctx;
 	eve_write_tx(&w->out, &w->eng->cfg, p, f, tx, dir, level);
+	if (w->idb)
+		intel_match_tx(w->idb, f, tx, dir, level, p ? p->ts : f->last_ts, on_intel, w,
+			       &w->pl.cnt.c[CNT_INTEL_EXPIRED]);
 }
 
 static void on_app_event(void *ctx, const struct packet *p, struct flow *f, int dir,
@@ -142,9 +178,18 @@ static void worker_tick(struct worker *w, uint64_t ts)
 		publish(w);
 }
 
+/* Take the intel in force when a reload has swapped it. */
+static void worker_intel_refresh(struct worker *w)
+{
+	intel_db_release(w->idb);
+	w->idb = intel_live_acquire(&w->eng->intel, &w->igen);
+}
+
 static void worker_packet(struct worker *w, uint64_t ts, int linktype, const uint8_t *data,
 			  uint32_t caplen, uint32_t wirelen)
 {
+	if (intel_live_changed(&w->eng->intel, w->igen))
+		worker_intel_refresh(w);
 	pipeline_packet(&w->pl, ts, linktype, data, caplen, wirelen);
 	if (w->eng->threaded && ++w->since_snap >= SNAP_EVERY)
 		publish(w);
@@ -193,7 +238,11 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	w->pl.app.yara = e->yara;
 	w->pl.app.want_magic = c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
 	w->pl.app.store = e->store;
-	struct pipeline_out po = {on_tx, on_app_event, on_flow_end, w};
+	struct pipeline_out po = {.tx = on_tx,
+				  .event = on_app_event,
+				  .flow_start = on_flow_start,
+				  .flow_end = on_flow_end,
+				  .ctx = w};
 	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
 		w->dt = detect_thread_new(e->de, &w->pl.cnt, on_alert, w);
@@ -219,6 +268,8 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 	}
 	e->cfg = *cfg;
 	e->de = de;
+	intel_live_init(&e->intel, NULL);
+	snprintf(e->outdir, sizeof(e->outdir), "%s", outdir);
 	if (cfg->file_store_dir[0]) {
 		e->store = app_store_new(cfg->file_store_dir, cfg->file_store_cap);
 		if (!e->store) {
@@ -362,10 +413,101 @@ static void progress_line(struct engine *e, const struct capture *c, double t)
 	e->progress_shown = true;
 }
 
+/* ---- intel, and its reload off the packet path ---- */
+
+static int copy_paths(struct engine *e, char *const *paths, int n)
+{
+	e->intel_paths = calloc((size_t)n + 1, sizeof(char *));
+	if (!e->intel_paths)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!(e->intel_paths[i] = strdup(paths[i])))
+			return -1;
+	e->n_intel_paths = n;
+	return 0;
+}
+
+int engine_set_intel(struct engine *e, struct intel_db *db, char *const *paths, int n)
+{
+	if (copy_paths(e, paths, n) < 0) {
+		intel_db_release(db);
+		log_error("out of memory");
+		return -1;
+	}
+	if (db) {
+		struct ioc_stats st;
+		ioc_set_stats(db->set, &st);
+		uint64_t total = 0;
+		for (int t = 0; t < IOC_TYPE_MAX; t++)
+			total += st.count[t];
+		CNT_SET(&e->cnt, INTEL_INDICATORS, total);
+		log_info("intel: %" PRIu64 " indicators from %u files, loaded in %.2f s (%.1f MB)", total,
+			 db->files, db->load_ns / 1e9, st.bytes / 1e6);
+	}
+	intel_live_publish(&e->intel, db);
+	return 0;
+}
+
+static void *intel_loader_main(void *arg)
+{
+	struct engine *e = arg;
+	struct intel_db *db = intel_db_load(e->intel_paths, e->n_intel_paths, e->cfg.intel_dir, true);
+	e->intel_reload_rc = -1;
+	if (!db) {
+		log_error("intel: reload failed; the indicators in force stay");
+	} else {
+		struct ioc_stats st;
+		uint64_t total = 0;
+		ioc_set_stats(db->set, &st);
+		for (int t = 0; t < IOC_TYPE_MAX; t++)
+			total += st.count[t];
+		log_info("intel: reloaded %" PRIu64 " indicators from %u files in %.2f s", total,
+			 db->files, db->load_ns / 1e9);
+		e->intel_reload_total = total;
+		e->intel_reload_rc = 0;
+		intel_live_publish(&e->intel, db);
+	}
+	atomic_store(&e->intel_loading, false);
+	return NULL;
+}
+
+/* A reload was asked for (SIGHUP): load in a thread of its own so the
+ * reader keeps reading; workers take the new set at their next packet. */
+static void intel_reload_start(struct engine *e)
+{
+	reload_requested = 0;
+	atomic_store(&e->intel_loading, true);
+	if (pthread_create(&e->intel_loader, NULL, intel_loader_main, e) != 0) {
+		atomic_store(&e->intel_loading, false);
+		CNT_INC(&e->cnt, INTEL_RELOAD_FAILURES);
+		log_error("intel: cannot start the reload: %s", strerror(errno));
+		return;
+	}
+	e->intel_loader_started = true;
+}
+
+/* A finished reload: its thread joined, its outcome counted (reader side). */
+static void intel_reload_done(struct engine *e)
+{
+	if (!e->intel_loader_started || atomic_load(&e->intel_loading))
+		return;
+	pthread_join(e->intel_loader, NULL);
+	e->intel_loader_started = false;
+	if (e->intel_reload_rc == 0) {
+		CNT_INC(&e->cnt, INTEL_RELOADS);
+		CNT_SET(&e->cnt, INTEL_INDICATORS, e->intel_reload_total);
+	} else {
+		CNT_INC(&e->cnt, INTEL_RELOAD_FAILURES);
+	}
+}
+
 /* Wall-clock duties of the reader: periodic stats, progress, live counters. */
 static void housekeeping(struct engine *e, struct capture *c)
 {
 	double t = now_s(e);
+	intel_reload_done(e);
+	if (reload_requested && !e->intel_loader_started)
+		intel_reload_start(e);
 	if (e->cfg.stats_interval && t - e->last_stats >= e->cfg.stats_interval) {
 		if (e->live) {
 			uint64_t recv, drop, ifdrop;
@@ -576,6 +718,11 @@ int engine_finish(struct engine *e)
 {
 	struct counters s;
 	stop_workers(e);
+	if (e->intel_loader_started) {
+		while (atomic_load(&e->intel_loading))
+			usleep(1000);
+		intel_reload_done(e);
+	}
 	profile_summary(e);
 	write_stats(e, true);
 	totals(e, &s, true);
@@ -590,10 +737,14 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	if (e->intel_loader_started)
+		pthread_join(e->intel_loader, NULL);
+	e->intel_loader_started = false;
 	if (e->w) {
 		stop_workers(e);
 		for (unsigned i = 0; i < e->nw; i++) {
 			struct worker *w = &e->w[i];
+			intel_db_release(w->idb);
 			pipeline_free(&w->pl);
 			detect_thread_free(w->dt);
 			if (w->out.batch)
@@ -610,5 +761,9 @@ void engine_free(struct engine *e)
 	detect_engine_free(e->de);
 	app_yara_free(e->yara);
 	app_store_free(e->store);
+	intel_live_destroy(&e->intel);
+	for (int i = 0; i < e->n_intel_paths; i++)
+		free(e->intel_paths[i]);
+	free(e->intel_paths);
 	free(e);
 }

@@ -42,4 +42,14 @@ void engine_free(struct engine *e);
 /* Ask a running engine to stop (async-signal-safe). */
 void engine_request_stop(void);
 
+struct intel_db;
+/* Match these indicators live (db may be NULL: none); its reference is taken
+ * over. `paths` (copied) and the intel.dir setting are what a reload reads.
+ * Before reading starts. 0, or -1 out of memory (db released). */
+int engine_set_intel(struct engine *e, struct intel_db *db, char *const *paths, int n);
+
+/* Ask for the intel files to be read again (async-signal-safe): a new set
+ * is built beside the running one and swapped in without stopping. */
+void engine_request_reload(void);
+
 #endif

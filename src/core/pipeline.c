@@ -101,8 +101,12 @@ static void handle(struct pipeline *pl, struct packet *p)
 	pl->cur = p;
 	/* A packet whose transport header is broken joins no flow (it is still
 	 * counted, with its anomaly, and still inspected). */
-	if (p->flags & PKT_L4_OK)
+	if (p->flags & PKT_L4_OK) {
 		flow_handle_packet(pl->ft, p);
+		struct flow *f = p->flow;
+		if (f && f->pkts[0] + f->pkts[1] == 1 && pl->out.flow_start)
+			pl->out.flow_start(pl->out.ctx, p, f);
+	}
 	if (p->flow && p->proto == 17 && p->payload_len)
 		app_udp_data(&pl->app, p->flow, p->dir, packet_payload(p), p->payload_len);
 	if (pl->dt)

@@ -24,6 +24,8 @@ struct pipeline_out {
 		   int dir, uint8_t level);
 	void (*event)(void *ctx, const struct packet *p, struct flow *f, int dir, uint16_t alproto,
 		      enum app_event ev);
+	/* the first packet of a flow (may be NULL) */
+	void (*flow_start)(void *ctx, const struct packet *p, struct flow *f);
 	flow_end_fn flow_end;
 	void *ctx;
 };

@@ -119,7 +119,7 @@ int ioc_import_file(struct ioc_set *s, const char *path, const char *format,
 		free(d);
 		return -1;
 	}
-	struct ioc_meta m = {0};
+	struct ioc_meta m = {.confidence = -1};
 	if (defaults)
 		m = *defaults;
 	if (!m.source) {

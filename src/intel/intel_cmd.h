@@ -6,4 +6,7 @@
 
 int intel_cmd(int argc, char **argv);
 
+/* `mamori intel reload` (reload_cmd.c; argv[0] is "reload"). */
+int intel_reload_cmd(int argc, char **argv);
+
 #endif

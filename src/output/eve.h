@@ -60,6 +60,19 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		  const struct flow *f, const struct app_tx *tx, int dir, uint8_t level);
 void eve_write_app_anomaly(struct eve_out *o, const struct packet *p, const struct flow *f,
 			   int dir, uint16_t alproto, enum app_event ev);
+/* The header of a record about flow f (timestamp: p's, else the flow's
+ * last), oriented in direction dir; the object is left open. */
+void eve_put_head(struct jbuf *jb, const struct packet *p, const struct flow *f, int dir,
+		  const char *type);
+
+struct intel_sighting;
+/* An intel record (eve_intel.c): a live match in flow f (p may be NULL),
+ * oriented in direction dir. */
+void eve_write_intel(struct eve_out *o, const struct packet *p, const struct flow *f,
+		     const struct intel_sighting *s, int dir);
+/* The "intel" object of a sighting (live or retro-hunt). */
+void eve_put_intel(struct jbuf *jb, const struct intel_sighting *s);
+
 /* The protocol object of a transaction ("dns": {...}), for records and alerts. */
 void eve_put_app(struct jbuf *jb, const struct config *cfg, const struct app_tx *tx,
 		 uint8_t level);

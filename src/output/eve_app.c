@@ -19,8 +19,8 @@
 #define EVE_YARA_GID 9000
 
 /* The header of a record about flow f, oriented in direction dir. */
-static void put_head(struct jbuf *jb, const struct packet *p, const struct flow *f, int dir,
-		     const char *type)
+void eve_put_head(struct jbuf *jb, const struct packet *p, const struct flow *f, int dir,
+		  const char *type)
 {
 	char ts[48], sbuf[46], dbuf[46], pn[8];
 	jb_reset(jb);
@@ -74,7 +74,7 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 	const struct http_txd *t = tx->data;
 	const struct app_file *fl = &t->file[dir & 1];
 	struct jbuf *jb = &o->rec;
-	put_head(jb, p, f, dir & 1, "fileinfo");
+	eve_put_head(jb, p, f, dir & 1, "fileinfo");
 	eve_put_http(jb, t, cfg->eve_http_extended, cfg->eve_http_headers);
 	jb_str_plain(jb, "app_proto", "http");
 	jb_open(jb, "fileinfo");
@@ -104,7 +104,7 @@ static void write_fileinfo(struct eve_out *o, const struct config *cfg, const st
 	eve_commit(o);
 	/* each YARA match is also an alert, with the file and its transaction */
 	for (int i = 0; i < fl->n_yara; i++) {
-		put_head(jb, p, f, dir & 1, "alert");
+		eve_put_head(jb, p, f, dir & 1, "alert");
 		jb_u64(jb, "tx_id", tx->id);
 		jb_str_plain(jb, "direction", (dir & 1) ? "to_client" : "to_server");
 		jb_open(jb, "alert");
@@ -139,7 +139,7 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		/* each message as it arrives: requests and responses */
 		if (!cfg->eve_dns)
 			return;
-		put_head(&o->rec, p, f, dir, "dns");
+		eve_put_head(&o->rec, p, f, dir, "dns");
 		eve_put_dns(&o->rec, tx->data, tx->id);
 		break;
 	case ALPROTO_HTTP:
@@ -151,7 +151,7 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		}
 		if (!cfg->eve_http || level != APP_LEVEL_LOG)
 			return;
-		put_head(&o->rec, p, f, 0, "http");
+		eve_put_head(&o->rec, p, f, 0, "http");
 		jb_u64(&o->rec, "tx_id", tx->id);
 		eve_put_http(&o->rec, tx->data, cfg->eve_http_extended, cfg->eve_http_headers);
 		break;
@@ -160,7 +160,7 @@ void eve_write_tx(struct eve_out *o, const struct config *cfg, const struct pack
 		 * clear; oriented as the flow, client first (as Suricata) */
 		if (!cfg->eve_tls || level != 3)
 			return;
-		put_head(&o->rec, p, f, 0, "tls");
+		eve_put_head(&o->rec, p, f, 0, "tls");
 		eve_put_tls(&o->rec, tx->data);
 		break;
 	default:
@@ -174,7 +174,7 @@ void eve_write_app_anomaly(struct eve_out *o, const struct packet *p, const stru
 			   int dir, uint16_t alproto, enum app_event ev)
 {
 	struct jbuf *jb = &o->rec;
-	put_head(jb, p, f, dir, "anomaly");
+	eve_put_head(jb, p, f, dir, "anomaly");
 	if (alproto)
 		jb_str_plain(jb, "app_proto", alproto_name(alproto));
 	jb_open(jb, "anomaly");
