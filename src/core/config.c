@@ -76,6 +76,8 @@ static const struct ckey keys[] = {
 	{"outputs.eve.intel", T_BOOL, O(eve_intel), "true", "write intel records (indicators seen in traffic)"},
 	{"intel.files", T_STR, O(intel_files), "", "intel files to match live, comma-separated (also -I/--intel); read again on reload"},
 	{"intel.dir", T_STR, O(intel_dir), "", "a folder whose every file is intel to match live ('mamori intel import' keeps feeds here); read again on reload"},
+	{"enrich.dir", T_STR, O(enrich_dir), "", "ip-location-db data (asn-ipv4.csv, asn-ipv6.csv, geo-whois-asn-country.mmdb; scripts/deps fetches them to data/ip-location-db): AS, organisation and country of external addresses on flow, alert and intel records; empty = off"},
+	{"enrich.hosting-asns", T_STR, O(enrich_hosting), "", "AS numbers of hosting and VPS providers, one per line (data/hosting-asns.tsv): their addresses are marked hosting: true"},
 	{"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true", "write anomaly records for app-layer events"},
 	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
 	{"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false", "add the payload (base64) to alerts"},

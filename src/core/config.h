@@ -67,6 +67,8 @@ struct config {
 	bool eve_intel;
 	char intel_files[256]; /* comma-separated */
 	char intel_dir[256];
+	char enrich_dir[256];
+	char enrich_hosting[256];
 	char yara_rules[256];
 	char file_store_dir[256];
 	uint64_t file_store_cap;

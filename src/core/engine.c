@@ -25,6 +25,7 @@
 #include "detect/detect.h"
 #include "detect/profile.h"
 #include "flow/flow.h"
+#include "intel/enrich.h"
 #include "intel/match.h"
 #include "output/eve.h"
 
@@ -59,6 +60,7 @@ struct engine {
 	struct app_yara *yara;	  /* YARA rules for files, or NULL */
 	struct app_store *store;  /* the file store, or NULL */
 	struct intel_live intel;  /* indicators matched live; swapped on reload */
+	struct enrich *enrich;	  /* AS/country/hosting data, or NULL */
 	char **intel_paths;	  /* what a reload reads again */
 	int n_intel_paths;
 	pthread_t intel_loader;	  /* a reload in progress */
@@ -238,6 +240,7 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	w->pl.app.yara = e->yara;
 	w->pl.app.want_magic = c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
 	w->pl.app.store = e->store;
+	w->out.enrich = e->enrich;
 	struct pipeline_out po = {.tx = on_tx,
 				  .event = on_app_event,
 				  .flow_start = on_flow_start,
@@ -276,6 +279,17 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 			engine_free(e);
 			return NULL;
 		}
+	}
+	if (enrich_open(cfg, &e->enrich) < 0) {
+		engine_free(e);
+		return NULL;
+	}
+	if (e->enrich) {
+		struct enrich_stats st;
+		enrich_get_stats(e->enrich, &st);
+		log_info("enrich: %u IPv4 and %u IPv6 AS ranges (%u organisations), %s, %u hosting ASes",
+			 st.v4_ranges, st.v6_ranges, st.orgs,
+			 st.country ? "countries" : "no country data", st.hosting_asns);
 	}
 	http_set_body_limits((uint32_t)cfg->file_body_limit, (uint32_t)cfg->file_body_limit);
 	http_set_decompress_layers(cfg->http_decompress_layers);
@@ -762,6 +776,7 @@ void engine_free(struct engine *e)
 	app_yara_free(e->yara);
 	app_store_free(e->store);
 	intel_live_destroy(&e->intel);
+	enrich_free(e->enrich);
 	for (int i = 0; i < e->n_intel_paths; i++)
 		free(e->intel_paths[i]);
 	free(e->intel_paths);

@@ -13,6 +13,7 @@
 
 #include "app/alproto.h"
 #include "core/log.h"
+#include "intel/enrich.h"
 
 #define RECORD_MAX (1u << 20)
 #define BATCH_SIZE (64u * 1024)
@@ -257,6 +258,7 @@ void eve_write_flow(struct eve_out *o, const struct flow *f, enum flow_end_reaso
 		jb_u64(jb, "dest_port", f->dp);
 	jb_str_plain(jb, "proto", eve_proto_name(f->proto, pn, sizeof(pn)));
 	jb_u64(jb, "ip_v", f->ip_ver);
+	eve_put_geo(o, &f->src, &f->dst, f->ip_ver);
 	if (f->app_proto)
 		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));
 	if (f->app_proto_orig)
@@ -405,4 +407,29 @@ void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptim
 	jb_close(jb);
 	jb_close(jb);
 	eve_commit(o);
+}
+
+static void put_geo_one(struct jbuf *jb, const struct enrich *e, const char *key,
+			const struct addr *a, int ver)
+{
+	struct enrich_info in;
+	if (!enrich_lookup(e, ver, a->a, &in))
+		return;
+	jb_open(jb, key);
+	if (in.country[0])
+		jb_str(jb, "country", in.country);
+	if (in.asn)
+		jb_u64(jb, "asn", in.asn);
+	if (in.as_org)
+		jb_str(jb, "as_org", in.as_org);
+	jb_bool(jb, "hosting", in.hosting);
+	jb_close(jb);
+}
+
+void eve_put_geo(struct eve_out *o, const struct addr *src, const struct addr *dst, int ver)
+{
+	if (!o->enrich || (ver != 4 && ver != 6))
+		return;
+	put_geo_one(&o->rec, o->enrich, "src_geo", src, ver);
+	put_geo_one(&o->rec, o->enrich, "dest_geo", dst, ver);
 }

@@ -27,6 +27,7 @@ struct eve_out {
 	struct counters *cnt;
 	struct jbuf rec;
 	struct community_ctx *cid;
+	const struct enrich *enrich; /* AS/country/hosting of external peers, or NULL */
 	char *batch;
 	size_t blen, bcap;
 };
@@ -88,6 +89,10 @@ void eve_write_stats(struct eve_out *o, const struct counters *c, uint64_t uptim
 
 /* "TCP", "UDP", "ICMP", "IPv6-ICMP", ... or the number. out >= 8 bytes. */
 const char *eve_proto_name(uint8_t proto, char *out, size_t outlen);
+
+/* "src_geo" / "dest_geo" objects (AS, organisation, country, hosting) for
+ * the record's external addresses, when enrichment is on. */
+void eve_put_geo(struct eve_out *o, const struct addr *src, const struct addr *dst, int ver);
 
 /* Text form of an address (inet_ntop). */
 void eve_addr_str(const struct addr *a, int ip_ver, char *out, size_t outlen);

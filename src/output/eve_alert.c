@@ -112,6 +112,7 @@ void eve_write_alert(struct eve_out *o, const struct config *cfg, const struct r
 		jb_u64(jb, "dest_port", dp);
 	jb_str_plain(jb, "proto", eve_proto_name(proto, pn, sizeof(pn)));
 	jb_u64(jb, "ip_v", (uint64_t)ver);
+	eve_put_geo(o, src, dst, ver);
 	jb_str_plain(jb, "pkt_src",
 		     p->flags & PKT_PSEUDO	  ? "stream (flow timeout)"
 		     : p->flags & PKT_REASSEMBLED ? "defrag"

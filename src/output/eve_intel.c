@@ -66,6 +66,7 @@ void eve_write_intel(struct eve_out *o, const struct packet *p, const struct flo
 {
 	struct jbuf *jb = &o->rec;
 	eve_put_head(jb, p, f, dir, "intel");
+	eve_put_geo(o, dir == 0 ? &f->src : &f->dst, dir == 0 ? &f->dst : &f->src, f->ip_ver);
 	if (f->app_proto)
 		jb_str_plain(jb, "app_proto", alproto_name(f->app_proto));
 	eve_put_intel(jb, s);
