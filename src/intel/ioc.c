@@ -39,6 +39,7 @@ struct ioc_set {
 	uint32_t n_meta_slot;
 	uint64_t count[IOC_TYPE_MAX];
 	uint64_t v4_lens;      /* bit l: some IPv4 prefix of length l (0-32) */
+	uint8_t *v4_24;	       /* bit per /24: some IPv4 indicator covers part of it */
 	uint64_t v6_lens[3];   /* bit l: some IPv6 prefix of length l (0-128) */
 };
 
@@ -90,6 +91,7 @@ void ioc_set_free(struct ioc_set *s)
 	free(s->e);
 	free(s->slot);
 	free(s->arena);
+	free(s->v4_24);
 	free(s);
 }
 
@@ -484,6 +486,19 @@ static int link_meta(struct ioc_set *s, struct entry *e, uint32_t meta)
 	return 0;
 }
 
+/* Mark the /24s a new IPv4 prefix touches, so that most lookups of
+ * addresses no indicator covers end at one bit test. */
+static bool mark_v4(struct ioc_set *s, const uint8_t *a, unsigned plen)
+{
+	if (!s->v4_24 && !(s->v4_24 = calloc(1, (1u << 24) / 8)))
+		return false;
+	uint32_t first = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint32_t n = plen >= 24 ? 1 : 1u << (24 - plen);
+	for (uint32_t i = first; i < first + n; i++)
+		s->v4_24[i >> 3] |= (uint8_t)(1u << (i & 7));
+	return true;
+}
+
 static int insert(struct ioc_set *s, enum ioc_type t, const char *key, size_t n, const char *text,
 		  size_t tlen, uint32_t meta)
 {
@@ -548,10 +563,13 @@ int ioc_add(struct ioc_set *s, enum ioc_type t, const char *v, size_t len, uint3
 		}
 		int r = insert(s, t, key, n, text, tl, meta);
 		if (r == 1) {
-			if (ver == 4)
+			if (ver == 4) {
+				if (!mark_v4(s, (const uint8_t *)key + 1, plen))
+					return -2;
 				s->v4_lens |= 1ull << plen;
-			else
+			} else {
 				s->v6_lens[plen / 64] |= 1ull << (plen % 64);
+			}
 		}
 		return r;
 	}
@@ -647,6 +665,11 @@ bool ioc_match_ip(const struct ioc_set *s, int ver, const uint8_t *addr, struct 
 	enum ioc_type t = ver == 4 ? IOC_IPV4 : IOC_IPV6;
 	if (ver != 4 && ver != 6)
 		return false;
+	if (ver == 4) {
+		uint32_t i = (uint32_t)addr[0] << 16 | (uint32_t)addr[1] << 8 | addr[2];
+		if (!s->v4_24 || !(s->v4_24[i >> 3] >> (i & 7) & 1))
+			return false;
+	}
 	for (int plen = ver == 4 ? 32 : 128; plen >= 0; plen--) {
 		bool present = ver == 4 ? (s->v4_lens >> plen) & 1
 					: (s->v6_lens[plen / 64] >> (plen % 64)) & 1;
@@ -740,5 +763,6 @@ void ioc_set_stats(const struct ioc_set *s, struct ioc_stats *st)
 	st->bytes = sizeof(*s) + s->arena_cap + (uint64_t)s->cap_e * sizeof(struct entry) +
 		    (uint64_t)s->n_slot * sizeof(uint32_t) +
 		    (uint64_t)s->cap_links * sizeof(struct link) +
-		    (uint64_t)s->cap_metas * (sizeof(struct ioc_meta) + sizeof(uint64_t));
+		    (uint64_t)s->cap_metas * (sizeof(struct ioc_meta) + sizeof(uint64_t)) +
+		    (s->v4_24 ? (1u << 24) / 8 : 0);
 }

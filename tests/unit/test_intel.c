@@ -52,6 +52,11 @@ static void test_store(void)
 	CHECK_EQ(ioc_hit_meta(s, &h, 0), ma);
 	CHECK(ip4(s, "10.255.1.2", &h) && !strcmp(h.indicator, "10.0.0.0/8"));
 	CHECK(!ip4(s, "198.51.100.1", &h));
+	CHECK(!ip4(s, "11.0.0.0", &h) && !ip4(s, "9.255.255.255", &h)); /* just outside 10/8 */
+	CHECK(!ip4(s, "203.0.112.255", &h) && !ip4(s, "203.0.114.0", &h));
+	CHECK_EQ(add(s, IOC_IPV4, "0.0.0.0/0", mb), 1); /* everything, the shortest prefix */
+	CHECK(ip4(s, "198.51.100.1", &h) && !strcmp(h.indicator, "0.0.0.0/0"));
+	CHECK(ip4(s, "10.9.9.9", &h) && !strcmp(h.indicator, "10.0.0.0/8"));
 	CHECK_EQ(add(s, IOC_IPV6, "2001:db8:abcd::/48", ma), 1);
 	CHECK_EQ(add(s, IOC_IPV6, "2001:DB8:ABCD::1", mb), 1);
 	CHECK(ip6(s, "2001:db8:abcd::1", &h) && !strcmp(h.indicator, "2001:db8:abcd::1"));
@@ -105,7 +110,7 @@ static void test_store(void)
 
 	struct ioc_stats st;
 	ioc_set_stats(s, &st);
-	CHECK_EQ(st.count[IOC_IPV4], 4);
+	CHECK_EQ(st.count[IOC_IPV4], 5);
 	CHECK_EQ(st.count[IOC_IPV6], 2);
 	CHECK_EQ(st.metas, 2);
 
@@ -121,7 +126,7 @@ static void test_store(void)
 				CHECK(ver == 4 && pl == 24 && pa[0] == 203 && pa[3] == 0);
 		}
 	}
-	CHECK_EQ(n_ip, 6);
+	CHECK_EQ(n_ip, 7);
 	CHECK_EQ(ioc_at(s, ioc_size(s), &h), false);
 
 	/* many: the table grows, everything still found */
