@@ -394,10 +394,32 @@ static void country_of(const struct enrich *e, int ver, const uint8_t *addr, cha
 	}
 }
 
+/* Special-purpose addresses (RFC 6890 and its IPv6 counterpart): private,
+ * shared, loopback, link-local, documentation, benchmarking, multicast,
+ * reserved, unique-local. No AS or country describes them. */
+static bool special(int ver, const uint8_t *a)
+{
+	if (ver == 4) {
+		return a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 224 ||
+		       (a[0] == 100 && (a[1] & 0xc0) == 64) || (a[0] == 169 && a[1] == 254) ||
+		       (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+		       (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
+		       (a[0] == 198 && (a[1] & 0xfe) == 18) ||
+		       (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+		       (a[0] == 203 && a[1] == 0 && a[2] == 113);
+	}
+	static const uint8_t zero[15];
+	return (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 unique local */
+	       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || /* fe80::/10 link local */
+	       a[0] == 0xff ||				/* multicast */
+	       (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) || /* 2001:db8::/32 */
+	       !memcmp(a, zero, 15);			/* :: and ::1 */
+}
+
 bool enrich_lookup(const struct enrich *e, int ver, const uint8_t *addr, struct enrich_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!e || enrich_is_home(e, ver, addr))
+	if (!e || special(ver, addr) || enrich_is_home(e, ver, addr))
 		return false;
 	uint32_t org = UINT32_MAX;
 	if (ver == 4 && e->n4) {

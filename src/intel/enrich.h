@@ -4,7 +4,8 @@
  * `@ip-location-db/asn` CSV files and the `geo-whois-asn-country` MaxMind
  * database, fetched by scripts/deps), and whether that AS is a hosting or VPS
  * provider (a list of AS numbers, data/hosting-asns.tsv). Addresses in
- * HOME_NET are internal and not enriched.
+ * HOME_NET and special-purpose ranges (private, documentation, loopback,
+ * link-local, multicast ...) are not enriched.
  *
  * Built once, then only read: lookups from any thread, no locks, no
  * allocation.
