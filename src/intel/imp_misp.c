@@ -241,15 +241,17 @@ static void tags_of(const json_t *o, struct tagged *t)
 	static const char *const wrapped[] = {"EventTag", "AttributeTag"};
 	size_t i, j;
 	json_t *v, *c;
-	json_array_foreach(json_object_get(o, "Tag"), i, v) tag(t, intel_json_str(v, "name"));
-	for (size_t k = 0; k < 2; k++)
-		json_array_foreach(json_object_get(o, wrapped[k]), i, v)
-		    tag(t, intel_json_str(json_object_get(v, "Tag"), "name"));
-	json_array_foreach(json_object_get(o, "Galaxy"), i, v)
-	{
+	json_array_foreach(json_object_get(o, "Tag"), i, v) {
+		tag(t, intel_json_str(v, "name"));
+	}
+	for (size_t k = 0; k < 2; k++) {
+		json_array_foreach(json_object_get(o, wrapped[k]), i, v) {
+			tag(t, intel_json_str(json_object_get(v, "Tag"), "name"));
+		}
+	}
+	json_array_foreach(json_object_get(o, "Galaxy"), i, v) {
 		const char *gt = intel_json_str(v, "type");
-		json_array_foreach(json_object_get(v, "GalaxyCluster"), j, c)
-		{
+		json_array_foreach(json_object_get(v, "GalaxyCluster"), j, c) {
 			const char *ct = intel_json_str(c, "type"),
 				   *cv = intel_json_str(c, "value");
 			if (!ct)
@@ -448,10 +450,16 @@ static int event(struct mctx *x, const json_t *e)
 		   sizeof(ev.actor));
 	size_t i, j;
 	json_t *a, *o;
-	json_array_foreach(json_object_get(e, "Attribute"), i,
-			   a) if (attribute(x, &ev, a, NULL) < 0) return -2;
-	json_array_foreach(json_object_get(e, "Object"), i, o) json_array_foreach(
-	    json_object_get(o, "Attribute"), j, a) if (attribute(x, &ev, a, o) < 0) return -2;
+	json_array_foreach(json_object_get(e, "Attribute"), i, a) {
+		if (attribute(x, &ev, a, NULL) < 0)
+			return -2;
+	}
+	json_array_foreach(json_object_get(e, "Object"), i, o) {
+		json_array_foreach(json_object_get(o, "Attribute"), j, a) {
+			if (attribute(x, &ev, a, o) < 0)
+				return -2;
+		}
+	}
 	return 0;
 }
 
@@ -473,7 +481,10 @@ static int events(struct mctx *x, json_t *root, enum shape sh, char *err, size_t
 	json_t *v;
 	const char *key;
 	if (json_is_array(root)) {
-		json_array_foreach(root, i, v) if (entry(x, v) < 0) return -2;
+		json_array_foreach(root, i, v) {
+			if (entry(x, v) < 0)
+				return -2;
+		}
 		return 0;
 	}
 	json_t *resp = json_object_get(root, "response");
@@ -489,14 +500,18 @@ static int events(struct mctx *x, json_t *root, enum shape sh, char *err, size_t
 			ioc_report_skip(x->r, "galaxy definition (not indicators)", 1);
 			return 0;
 		}
-		json_array_foreach(values, i, v)
-		    ioc_report_skip(x->r, "galaxy cluster (not an indicator)", i + 1);
+		json_array_foreach(values, i, v) {
+			ioc_report_skip(x->r, "galaxy cluster (not an indicator)", i + 1);
+		}
 		return 0;
 	}
 	if (sh == S_MANIFEST) {
 		i = 0;
-		json_object_foreach(root, key, v) ioc_report_skip(
-		    x->r, "feed event not read (read the manifest with its directory)", ++i);
+		json_object_foreach(root, key, v) {
+			ioc_report_skip(
+			    x->r, "feed event not read (read the manifest with its directory)",
+			    ++i);
+		}
 		return 0;
 	}
 	if (json_object_get(root, "Attribute") || json_object_get(root, "Object") ||
@@ -536,8 +551,7 @@ static int feed(struct ioc_set *s, const char *path, const uint8_t *d, size_t n,
 	json_t *v;
 	uint64_t i = 0, loaded = 0;
 	int rc = 0;
-	json_object_foreach(root, key, v)
-	{
+	json_object_foreach(root, key, v) {
 		char file[4096], e2[256];
 		size_t fl = 0;
 		i++;

@@ -345,8 +345,9 @@ static enum ioc_tlp marking_tlp(const json_t *o)
 	enum ioc_tlp t = intel_json_tlp(intel_json_str(o, "name"));
 	const char *key;
 	json_t *ext;
-	json_object_foreach((json_t *)json_object_get(o, "extensions"), key, ext) t =
-	    intel_json_tlp_max(t, intel_json_tlp(intel_json_str(ext, "tlp_2_0")));
+	json_object_foreach(json_object_get(o, "extensions"), key, ext) {
+		t = intel_json_tlp_max(t, intel_json_tlp(intel_json_str(ext, "tlp_2_0")));
+	}
 	return t;
 }
 
@@ -355,8 +356,7 @@ static enum ioc_tlp object_tlp(const struct bundle *b, const json_t *o)
 	enum ioc_tlp t = TLP_NONE;
 	size_t i;
 	json_t *ref;
-	json_array_foreach(json_object_get(o, "object_marking_refs"), i, ref)
-	{
+	json_array_foreach(json_object_get(o, "object_marking_refs"), i, ref) {
 		const char *id = json_string_value(ref);
 		if (!id)
 			continue;
@@ -570,8 +570,7 @@ static bool benign(const json_t *o)
 	for (size_t k = 0; k < 2; k++) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(json_object_get(o, keys[k]), i, v)
-		{
+		json_array_foreach(json_object_get(o, keys[k]), i, v) {
 			const char *s = json_string_value(v);
 			if (s && !strcmp(s, "benign"))
 				return true;
@@ -589,7 +588,8 @@ static int indicator(struct ctx *x, uint32_t i, const json_t *o, uint64_t where)
 		ioc_report_skip(x->r, "revoked indicator", where);
 		return 0;
 	}
-	if (find(x->b, intel_json_str(o, "id")) != i) {
+	const char *id = intel_json_str(o, "id");
+	if (id && find(x->b, id) != i) {
 		ioc_report_skip(x->r, "an older version of an indicator given again", where);
 		return 0;
 	}

@@ -407,6 +407,13 @@ static void test_stix_forms(void)
 		 0);
 	CHECK_STR(r.format, "stix");
 	CHECK_EQ(r.loaded, 1);
+	/* an indicator without an id is still read */
+	CHECK_EQ(load(s, "stix",
+		      "{`type`: `bundle`, `objects`: [{`type`: `indicator`, "
+		      "`pattern`: `[ipv4-addr:value = '192.0.2.98']`}]}",
+		      &r, err, sizeof(err)),
+		 0);
+	CHECK_EQ(r.loaded, 1);
 	CHECK_EQ(load(s, NULL,
 		      "{`type`: `bundle`, `id`: `bundle--4`, `objects`: [{`type`: `intrusion-set`, "
 		      "`id`: `intrusion-set--1`, `name`: `menuPass`}, {`type`: `relationship`, "
