@@ -676,6 +676,16 @@ static void test_bad_files(void)
 	CHECK_EQ(load(s, "stix", deep, &r, err, sizeof(err)), -1);
 	CHECK(strstr(err, "nested deeper than 128 levels") != NULL);
 	free(deep);
+	/* huge arrays: refused on their count, before jansson builds them */
+	size_t huge_n = INTEL_JSON_OBJECTS_MAX + 1, huge_len = 40 + 3 * huge_n;
+	char *huge = malloc(huge_len);
+	o = (size_t)snprintf(huge, huge_len, "{`type`: `bundle`, `objects`: [");
+	for (size_t i = 0; i < huge_n; i++, o += 3)
+		memcpy(huge + o, i + 1 < huge_n ? "{}," : "{}]", 3);
+	snprintf(huge + o, huge_len - o, "}");
+	CHECK_EQ(load(s, NULL, huge, &r, err, sizeof(err)), -1);
+	CHECK(strstr(err, "JSON of more than 2000000 objects") != NULL);
+	free(huge);
 	/* a large event: every attribute read, in bounded time */
 	size_t cap = 100 + 80 * 20000;
 	char *big = malloc(cap);
