@@ -50,8 +50,8 @@
  * are skipped with their type.
  *
  * Bounds: STIX_OBJECTS_MAX objects (the rest counted as not read); the
- * relationship walk of one indicator looks at WALK_MAX relationships per
- * object and keeps NAMES_MAX names.
+ * relationship walk of one indicator looks at WALK_MAX relationships in all
+ * and keeps NAMES_MAX names.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +64,8 @@
 #include "intel/stix_pattern.h"
 
 #define STIX_OBJECTS_MAX (1u << 20)
-#define WALK_MAX	 64 /* relationships looked at per object in one walk */
-#define NAMES_MAX	 8  /* actor or campaign names kept per indicator */
+#define WALK_MAX	 256 /* relationships looked at for one indicator */
+#define NAMES_MAX	 8   /* actor or campaign names kept per indicator */
 
 enum kind { K_OTHER, K_INDICATOR, K_IDENTITY, K_MARKING, K_CAMPAIGN, K_ACTOR, K_MALWARE };
 enum rel { R_INDICATES, R_ATTRIBUTED_TO, R_USES };
@@ -74,7 +74,10 @@ struct obj {
 	const char *id; /* NULL: no id */
 	json_t *o;
 	uint8_t kind;
-	uint32_t out, in; /* first relationship from / to it: edge index + 1, 0 none */
+	/* first relationship from it, first "uses" to it: edge index + 1, 0 none
+	 * (only "uses" is walked backwards: a malware's users; keeping the
+	 * indicators that indicate it off that list keeps the walk short) */
+	uint32_t out, in;
 };
 
 struct edge {
@@ -218,8 +221,12 @@ static int index_objects(struct bundle *b, json_t *objects, uint32_t n)
 		    (rel == R_USES && (kf != K_ACTOR || kt != K_MALWARE)))
 			continue;
 		struct edge *e = &b->edge[b->n_edge];
-		*e = (struct edge){from, to, (uint8_t)rel, b->obj[from].out, b->obj[to].in};
-		b->obj[from].out = b->obj[to].in = ++b->n_edge;
+		bool in = rel == R_USES;
+		*e =
+		    (struct edge){from, to, (uint8_t)rel, b->obj[from].out, in ? b->obj[to].in : 0};
+		b->obj[from].out = ++b->n_edge;
+		if (in)
+			b->obj[to].in = b->n_edge;
 	}
 	return 0;
 }
@@ -272,12 +279,13 @@ static const char *names_join(struct names *nm, char *buf, size_t cap)
 	return buf;
 }
 
-/* The actors of an object attributed to them (out) or used by them (in). */
-static void actors_of(const struct bundle *b, uint32_t i, enum rel rel, bool in, struct names *nm)
+/* The actors of an object attributed to them (out) or used by them (in);
+ * each relationship looked at takes one from *budget. */
+static void actors_of(const struct bundle *b, uint32_t i, enum rel rel, bool in, struct names *nm,
+		      unsigned *budget)
 {
 	const struct obj *ob = &b->obj[i];
-	unsigned walked = 0;
-	for (uint32_t e = in ? ob->in : ob->out; e && walked < WALK_MAX; walked++) {
+	for (uint32_t e = in ? ob->in : ob->out; e && *budget; --*budget) {
 		const struct edge *ed = &b->edge[e - 1];
 		uint32_t other = in ? ed->from : ed->to;
 		if (ed->rel == rel && b->obj[other].kind == K_ACTOR)
@@ -290,9 +298,8 @@ static void relations(const struct bundle *b, uint32_t i, struct names *actor,
 		      struct names *campaign)
 {
 	struct names direct = {0}, via_campaign = {0}, via_malware = {0};
-	unsigned walked = 0;
-	for (uint32_t e = b->obj[i].out; e && walked < WALK_MAX;
-	     e = b->edge[e - 1].next_out, walked++) {
+	unsigned budget = WALK_MAX;
+	for (uint32_t e = b->obj[i].out; e && budget; e = b->edge[e - 1].next_out, budget--) {
 		const struct edge *ed = &b->edge[e - 1];
 		const struct obj *t = &b->obj[ed->to];
 		if (ed->rel != R_INDICATES)
@@ -301,11 +308,13 @@ static void relations(const struct bundle *b, uint32_t i, struct names *actor,
 			name_add(&direct, t);
 		} else if (t->kind == K_CAMPAIGN) {
 			name_add(campaign, t);
-			actors_of(b, ed->to, R_ATTRIBUTED_TO, false, &via_campaign);
+			actors_of(b, ed->to, R_ATTRIBUTED_TO, false, &via_campaign, &budget);
 		} else if (t->kind == K_MALWARE) {
-			actors_of(b, ed->to, R_ATTRIBUTED_TO, false, &via_malware);
-			actors_of(b, ed->to, R_USES, true, &via_malware);
+			actors_of(b, ed->to, R_ATTRIBUTED_TO, false, &via_malware, &budget);
+			actors_of(b, ed->to, R_USES, true, &via_malware, &budget);
 		}
+		if (!budget)
+			break;
 	}
 	*actor = direct.n ? direct : via_campaign.n ? via_campaign : via_malware;
 }

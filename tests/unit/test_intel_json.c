@@ -426,6 +426,31 @@ static void test_stix_forms(void)
 	CHECK_EQ(r.skipped, 3); /* nothing to attribute: every object counted */
 	CHECK_EQ(reason(&r, "object type intrusion-set (not an indicator)", false), 1);
 	CHECK_EQ(reason(&r, "object type relationship (not an indicator)", false), 1);
+	/* many indicators of one malware: each finds the intrusion set that uses it,
+	 * given first in the file */
+	size_t cap = 600 + 400 * 200;
+	char *many = malloc(cap);
+	size_t o = (size_t)snprintf(
+	    many, cap,
+	    "{`type`: `bundle`, `objects`: [{`type`: `relationship`, `id`: `relationship--0`, "
+	    "`source_ref`: `intrusion-set--1`, `relationship_type`: `uses`, `target_ref`: "
+	    "`malware--1`}, {`type`: `intrusion-set`, `id`: `intrusion-set--1`, `name`: `User`}, "
+	    "{`type`: `malware`, `id`: `malware--1`, `name`: `RAT`}");
+	for (int i = 1; i <= 200; i++)
+		o += (size_t)snprintf(many + o, cap - o,
+				      ", {`type`: `indicator`, `id`: `indicator--%d`, `pattern`: "
+				      "`[ipv4-addr:value = '10.1.%d.%d']`}, {`type`: `relationship`, "
+				      "`id`: `relationship--%d`, `source_ref`: `indicator--%d`, "
+				      "`relationship_type`: `indicates`, `target_ref`: `malware--1`}",
+				      i, i / 256, i % 256, i, i);
+	snprintf(many + o, cap - o, "]}");
+	CHECK_EQ(load(s, NULL, many, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.loaded, 200);
+	const struct ioc_meta *m = meta_of(s, IOC_IPV4, "10.1.0.1");
+	CHECK(m && m->actor && !strcmp(m->actor, "User"));
+	m = meta_of(s, IOC_IPV4, "10.1.0.200");
+	CHECK(m && m->actor && !strcmp(m->actor, "User"));
+	free(many);
 	ioc_set_free(s);
 }
 
