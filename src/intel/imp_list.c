@@ -6,7 +6,8 @@
  * comments; a value ends at the first space, tab, comma or semicolon, so
  * "value,note", "value;note" (LOKI's IOC files) and "value  # note" lines
  * work. Lines that hold no recognisable value are
- * counted as skipped with their first line number.
+ * counted as skipped with their first line number. A file that starts with
+ * '{' or '[' is JSON, not a list.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,12 @@
 static bool list_sniff(const char *path, const uint8_t *d, size_t n)
 {
 	(void)path;
+	/* JSON that no JSON importer took is not a list either */
+	size_t j = 0;
+	while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '\r' || d[j] == '\n'))
+		j++;
+	if (j < n && (d[j] == '{' || d[j] == '['))
+		return false;
 	/* text: no NUL and no other control bytes than tab, CR, LF in the head */
 	for (size_t i = 0; i < n && i < 4096; i++)
 		if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\r' && d[i] != '\n')

@@ -1,8 +1,9 @@
 /*
  * intel_cmd — `mamori intel check FILE...`: load intel files into one set
  * and report, per file, its format, what was loaded, duplicates and every
- * reason something was skipped (with its first place); then the set's
- * indicators per type, the load time and the memory it holds.
+ * reason something was skipped or taken with a caveat (with its first
+ * place); then the set's indicators per type, the load time and the memory
+ * it holds.
  */
 #include "intel/intel_cmd.h"
 
@@ -18,13 +19,17 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mamori intel check [--format list|iprep|dataset] FILE...\n"
+		"usage: mamori intel check [--format NAME] FILE|DIR...\n"
 		"       mamori intel reload [-o DIR | --pid PID]\n\n"
-		"Load intel files (plain lists of addresses, CIDRs, domains, URLs, hashes,\n"
-		"JA4, e-mail addresses; Suricata iprep and dataset files) and report what\n"
-		"loaded, what was skipped and why.\n\n"
+		"Load intel files and report what loaded, what was skipped and why:\n"
+		"STIX 2.1 and 2.0 bundles (indicator patterns), MISP events, API responses\n"
+		"and feeds (a directory or its manifest.json), Suricata iprep and dataset\n"
+		"files, CSV files with a header naming their columns, plain lists of\n"
+		"addresses, CIDRs, domains, URLs, hashes, JA4 and e-mail addresses.\n\n"
 		"options:\n"
-		"  -f, --format NAME   the files' format (default: recognised by content)\n\n"
+		"  -f, --format NAME   the files' format (default: recognised by content):\n"
+		"                      stix, misp, misp-all (MISP attributes not marked\n"
+		"                      to_ids too), iprep, dataset, csv, list\n\n"
 		"exit status: 0 every file loaded; 1 a file could not be read; 2 usage.\n");
 }
 
@@ -81,11 +86,14 @@ static int check(int argc, char **argv)
 		loaded += r.loaded;
 		dup += r.duplicates;
 		skipped += r.skipped;
-		printf("%s: %s: %" PRIu64 " loaded, %" PRIu64 " duplicates, %" PRIu64 " skipped\n",
+		printf("%s: %s: %" PRIu64 " loaded, %" PRIu64 " duplicates, %" PRIu64 " skipped",
 		       argv[i], r.format, r.loaded, r.duplicates, r.skipped);
+		if (r.notes)
+			printf(", %" PRIu64 " notes", r.notes);
+		printf("\n");
 		for (unsigned k = 0; k < r.n_skip; k++)
-			printf("  %8" PRIu64 "  %s (first at %" PRIu64 ")\n", r.skip[k].n,
-			       r.skip[k].reason, r.skip[k].where);
+			printf("  %8" PRIu64 "  %s%s (first at %" PRIu64 ")\n", r.skip[k].n,
+			       r.skip[k].note ? "note: " : "", r.skip[k].reason, r.skip[k].where);
 		if (r.skip_other)
 			printf("  %8" PRIu64 "  for other reasons\n", r.skip_other);
 	}

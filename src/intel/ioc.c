@@ -241,7 +241,8 @@ static bool domain_char(char c)
 }
 
 /* A DNS name: lower case, one trailing dot dropped, labels of 1-63
- * characters. */
+ * characters, the last not all digits (RFC 3696 section 2: "192.0.2.1" is
+ * an address, not a name). */
 static size_t norm_domain(const char *v, size_t len, char *out)
 {
 	if (len && v[len - 1] == '.')
@@ -249,6 +250,7 @@ static size_t norm_domain(const char *v, size_t len, char *out)
 	if (!len || len > 253)
 		return 0;
 	size_t label = 0;
+	bool digits = true;
 	for (size_t i = 0; i < len; i++) {
 		char c = lower(v[i]);
 		if (!domain_char(c))
@@ -257,12 +259,14 @@ static size_t norm_domain(const char *v, size_t len, char *out)
 			if (!label)
 				return 0;
 			label = 0;
+			digits = true;
 		} else if (++label > 63) {
 			return 0;
 		}
+		digits &= c == '.' || (c >= '0' && c <= '9');
 		out[i] = c;
 	}
-	return label ? len : 0;
+	return label && !digits ? len : 0;
 }
 
 /* scheme://host[:port]/rest: scheme and host in lower case, the rest kept. */

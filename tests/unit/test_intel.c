@@ -1,6 +1,8 @@
 /*
  * test_intel — the indicator store (normalising, longest prefix, domain
- * suffixes, attributions) and the plain-list importer with its report.
+ * suffixes, attributions) and the text importers (plain lists, iprep,
+ * datasets, CSV with a header) with their reports. The JSON importers are
+ * tested in test_intel_json.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -69,6 +71,8 @@ static void test_store(void)
 	CHECK_EQ(add(s, IOC_DOMAIN_SUFFIX, "bad-cdn.net", mb), 1);
 	CHECK_EQ(add(s, IOC_DOMAIN, "exa mple.com", ma), -1);
 	CHECK_EQ(add(s, IOC_DOMAIN, "a..b", ma), -1);
+	CHECK_EQ(add(s, IOC_DOMAIN, "192.0.2.1", ma), -1); /* an address */
+	CHECK_EQ(add(s, IOC_DOMAIN, "3com.com", ma), 1);
 	CHECK(ioc_match_domain(s, "evil.example.com", 16, &h) && h.type == IOC_DOMAIN);
 	CHECK(!ioc_match_domain(s, "www.evil.example.com", 20, &h)); /* exact only */
 	CHECK(ioc_match_domain(s, "x.y.BAD-CDN.net.", 16, &h) && h.type == IOC_DOMAIN_SUFFIX &&
@@ -273,11 +277,59 @@ static void test_iprep_dataset(void)
 	ioc_set_free(s);
 }
 
+static void test_csv(void)
+{
+	struct ioc_set *s = ioc_set_new();
+	struct ioc_report r;
+	char err[256];
+	struct ioc_hit h;
+	/* JPCERT/CC's phishing URL lists: date,URL,description; quoted fields */
+	char p1[] = "/tmp/mamori-test-csv-XXXXXX";
+	CHECK_EQ(write_file(p1, "\xef\xbb\xbf" "date,URL,description\n"
+				"2025/08/01 10:21:00,https://info-monex.example.com/s/?a=b,brand\n"
+				"2025/08/01 10:22:00,\"https://a.example/x,y\",\"say \"\"hi\"\"\"\r\n"
+				"2025/08/01 10:23:00,,empty\n"
+				"2025/08/01 10:24:00,www.example.com/no-scheme,x\n"
+				"2025/08/01 10:25:00,https://info-monex.example.com/s/?a=b,again\n"),
+		 0);
+	CHECK_EQ(ioc_import_file(s, p1, NULL, NULL, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.format, "csv");
+	CHECK_EQ(r.loaded, 2);
+	CHECK_EQ(r.duplicates, 1);
+	CHECK_EQ(r.skipped, 1);
+	CHECK_STR(r.skip[0].reason, "URL column: not a valid url");
+	CHECK_EQ(r.skip[0].where, 5);
+	CHECK(ioc_match(s, IOC_URL, "https://a.example/x,y", 21, &h));
+	unlink(p1);
+	/* typed and guessed columns; a data line first is not a header */
+	char p2[] = "/tmp/mamori-test-csv-XXXXXX";
+	CHECK_EQ(write_file(p2, "IP Address,Domain,sha-256,note,indicator\n"
+				"198.51.100.7,c2.example,"
+				"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855,"
+				"free text,x@c2.example\n"
+				"c2.example,198.51.100.8,,,\n"),
+		 0);
+	CHECK_EQ(ioc_import_file(s, p2, NULL, NULL, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.format, "csv");
+	CHECK_EQ(r.loaded, 4);
+	CHECK_EQ(r.skipped, 2); /* the columns swapped on line 3 */
+	CHECK(ioc_match(s, IOC_EMAIL, "x@c2.example", 12, &h));
+	unlink(p2);
+	char p3[] = "/tmp/mamori-test-csv-XXXXXX";
+	CHECK_EQ(write_file(p3, "198.51.100.9,ip\nc3.example,domain\n"), 0);
+	CHECK_EQ(ioc_import_file(s, p3, NULL, NULL, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.format, "list");
+	CHECK_EQ(r.loaded, 2);
+	unlink(p3);
+	ioc_set_free(s);
+}
+
 int main(void)
 {
 	test_store();
 	test_guess();
 	test_list();
 	test_iprep_dataset();
+	test_csv();
 	return check_report("test_intel");
 }
