@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "detect/buffers.h"
 #include "detect/content.h"
+#include "detect/dataset.h"
 #include "detect/flowvars.h"
 #include "detect/inspect.h"
 #include "detect/ipindex.h"
@@ -173,11 +174,14 @@ static const struct rule_buf *payload_buf(const struct rule *r)
 	return NULL;
 }
 
-/* Addresses and ports only (post-match flowbits set and thresholds allowed),
- * as Suricata's IP-only rules. */
+/* Addresses and ports only (iprep, post-match flowbits set and thresholds
+ * allowed), as Suricata's IP-only rules. */
 static bool is_iponly(const struct rule *r)
 {
-	return r->n_bufs == 0 && r->pkt.n == 0 &&
+	for (uint16_t i = 0; i < r->pkt.n; i++)
+		if (r->pkt.v[i].kw != KW_iprep)
+			return false;
+	return r->n_bufs == 0 &&
 	       !(r->flags & (RULE_TOSERVER | RULE_TOCLIENT | RULE_ESTABLISHED | RULE_NOT_EST |
 			     RULE_FLOW_ONLY_FRAG | RULE_FLOW_NO_FRAG)) &&
 	       r->proto.alproto == ALPROTO_UNKNOWN;
@@ -617,6 +621,7 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 	dt->bits = calloc(maxp / 64 + 1, sizeof(uint64_t));
 	dt->n_words = maxp / 64 + 1;
 	dt->in.md = pcre2_match_data_create(de->max_captures + 1, NULL);
+	dt->in.cnt = cnt;
 	if (!dt->bits || !dt->in.md || !dt->sbuf)
 		goto fail;
 	return dt;
@@ -672,6 +677,11 @@ bool detect_engine_uses_keyword(const struct detect_engine *de, const char *name
 				return true;
 	}
 	return false;
+}
+
+int detect_engine_save_datasets(const struct detect_engine *de)
+{
+	return dataset_reg_save(de->rs->datasets);
 }
 
 void detect_flow_end(struct detect_thread *dt, struct flow *f)
@@ -755,7 +765,7 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 			if (!threshold_check(de->thr, r, sm->ctx, p, f, dt->cnt))
 				suppressed = true;
 		} else if (kw_get(sm->kw)->post) {
-			struct det_pkt d = {p, f, dt};
+			struct det_pkt d = {p, f, dt, NULL, NULL};
 			if (kw_get(sm->kw)->post(&d, sm->ctx) < 0)
 				CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);
 		} else if (f && flowvars_apply(f, sm) < 0) {
@@ -792,7 +802,7 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 		return false;
 	if (r->proto.alproto && (!f || f->app_proto != r->proto.alproto))
 		return false;
-	struct det_pkt d = {p, f, dt};
+	struct det_pkt d = {p, f, dt, v->src, v->dst};
 	for (uint16_t i = 0; i < r->pkt.n; i++) {
 		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
 		if (k->match && !k->match(&d, r->pkt.v[i].ctx))
@@ -1106,7 +1116,7 @@ static bool tx_rule_match(struct detect_thread *dt, const struct rule *r, const 
 {
 	if (!proto_match(r, v->proto) || !flow_flags_match(r, f, dir, p->flags))
 		return false;
-	struct det_pkt d = {p, f, dt};
+	struct det_pkt d = {p, f, dt, v->src, v->dst};
 	for (uint16_t i = 0; i < r->pkt.n; i++) {
 		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
 		if (k->tx_match) {
