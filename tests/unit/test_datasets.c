@@ -18,6 +18,7 @@
 #include "core/config.h"
 #include "core/counters.h"
 #include "decode/packet.h"
+#include "detect/buffers.h"
 #include "detect/dataset.h"
 #include "detect/inspect.h"
 #include "detect/iprep.h"
@@ -546,6 +547,19 @@ static void test_keywords(void)
 		CHECK_EQ(INS(r, "d"), ops[i].absent);
 		rule_free(r);
 	}
+	/* ip.src / ip.dst are sticky buffers of 4 or 16 bytes */
+	const char *ips = tmp_file("ips.lst", "10.0.0.1\n2001:db8::1\n");
+	snprintf(text, sizeof(text),
+		 "alert ip any any -> any any (ip.dst; dataset:isset,ips,type ip,load %s; sid:41;)",
+		 ips);
+	struct rule *ipr = parse(rs, text, &e);
+	CHECK(ipr && ipr->bufs[0].buf == BUF_IP_DST && !(ipr->flags & RULE_WAITING));
+	if (ipr) {
+		CHECK_EQ(inspect_buf(ipr, "\x0a\x00\x00\x01", 4), 1);
+		CHECK_EQ(inspect_buf(ipr, "\x0a\x00\x00\x02", 4), 0);
+		CHECK_EQ(inspect_buf(ipr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16), 1);
+	}
+	rule_free(ipr);
 	/* a dataset rule may name a datarep set: its values without reputations */
 	struct rule *inrep =
 	    parse(rs, "alert dns any any -> any any (dns.query; dataset:isset,rep; sid:40;)", &e);
