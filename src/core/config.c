@@ -209,6 +209,14 @@ static int set_dataset(struct config *c, const char *key, const char *value, con
 		return 0;
 	}
 	const char *field = dot + 1;
+	static const char *const fields[] = {"type", "load", "state", "memcap", "hashsize"};
+	bool known = false;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		known |= !strcmp(field, fields[i]);
+	if (!known) {
+		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
+		return 0;
+	}
 	size_t nl = (size_t)(dot - name);
 	if (nl == 0 || nl >= CONFIG_DATASET_NAME || memchr(name, ' ', nl) || memchr(name, '\t', nl)) {
 		log_error("%s: invalid dataset name in '%s' (1 to %d characters, no blanks)", origin,
@@ -250,20 +258,17 @@ static int set_dataset(struct config *c, const char *key, const char *value, con
 		strcpy(dst, value);
 		return 0;
 	}
-	if (!strcmp(field, "memcap") || !strcmp(field, "hashsize")) {
-		bool hs = field[0] == 'h';
-		if (config_parse_size(value, &v) < 0 || v == 0 || (hs && v > UINT32_MAX)) {
-			log_error("%s: invalid value '%s' for '%s' (%s)", origin, value, key,
-				  hs ? "hash buckets" : "a size such as 16mb");
-			return -1;
-		}
-		if (hs)
-			d->hashsize = (uint32_t)v;
-		else
-			d->memcap = v;
-		return 0;
+	/* memcap or hashsize */
+	bool hs = field[0] == 'h';
+	if (config_parse_size(value, &v) < 0 || v == 0 || (hs && v > UINT32_MAX)) {
+		log_error("%s: invalid value '%s' for '%s' (%s)", origin, value, key,
+			  hs ? "hash buckets" : "a size such as 16mb");
+		return -1;
 	}
-	log_warn("%s: unknown setting '%s' (ignored)", origin, key);
+	if (hs)
+		d->hashsize = (uint32_t)v;
+	else
+		d->memcap = v;
 	return 0;
 }
 

@@ -79,7 +79,8 @@ int main(void)
 	       "default-reputation-path: /etc/rep\n"
 	       "datasets:\n  defaults:\n    memcap: 1mb\n    hashsize: 1024\n"
 	       "  ua-seen:\n    type: string\n    state: ua-seen.lst\n"
-	       "  dns-sha256:\n    type: sha256\n    load: dns.lst\n    hashsize: 64\n";
+	       "  dns-sha256:\n    type: sha256\n    load: dns.lst\n    hashsize: 64\n"
+	       "  limits:\n    single-hashsize: 65536\n";
 	path = write_tmp(yaml);
 	config_defaults(&c);
 	CHECK(config_load_file(&c, path) == 0);
@@ -93,6 +94,7 @@ int main(void)
 	d = config_dataset(&c, "dns-sha256");
 	CHECK(d && !strcmp(d->load, "dns.lst") && d->hashsize == 64 && d->memcap == 0);
 	CHECK(config_dataset(&c, "defaults") == NULL);
+	CHECK(config_dataset(&c, "limits") == NULL); /* Suricata's, not a set: ignored */
 	unlink(path);
 	path = write_tmp("datasets:\n  bad:\n    type: sha1\n");
 	CHECK(config_load_file(&c, path) < 0);
