@@ -15,7 +15,7 @@
 
 #include "core/log.h"
 
-enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR, T_CSUM, T_ENUM };
+enum ctype { T_SIZE, T_U32, T_BOOL, T_OVERLAP, T_STR, T_CSUM, T_ENUM, T_LIST };
 
 struct ckey {
 	const char *key;
@@ -92,6 +92,14 @@ static const struct ckey keys[] = {
 	{"profiling.rules.limit", T_U32, O(profile_top), "10", "rules and databases listed in the profile summary"},
 	{"detect.prefilter", T_BOOL, O(detect_prefilter), "true", "false: no prefilter, port groups or address index: every rule is checked (slow; to test them)"},
 	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
+	{"datasets.defaults.memcap", T_SIZE, O(dataset_memcap), "16mb", "memory for the values of each dataset that gives no memcap of its own; at the cap a set adds nothing (detect.datasets.full)"},
+	{"datasets.defaults.hashsize", T_U32, O(dataset_hashsize), "4096", "hash buckets of each dataset that gives no hashsize of its own"},
+	{"datasets.rules.allow-write", T_BOOL, O(dataset_allow_write), "true", "rules may write datasets back (save, state)"},
+	{"datasets.rules.allow-absolute-filenames", T_BOOL, O(dataset_allow_absolute), "false", "rules may name absolute save/state paths and paths with '..'"},
+	{"default-data-dir", T_STR, O(data_dir), "", "folder of relative dataset save/state files (and of the configuration's load files); empty = beside the rule file for rules, the current folder for the configuration"},
+	{"reputation-categories-file", T_STR, O(reputation_categories), "", "IP reputation categories (id,shortname,description per line) named by the iprep keyword"},
+	{"reputation-files", T_LIST, O(reputation_files), "", "IP reputation files (address[/len],category,score per line), comma-separated or a YAML list; relative to default-reputation-path"},
+	{"default-reputation-path", T_STR, O(reputation_path), "", "folder of relative reputation-files; empty = the current folder"},
 };
 
 /* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */
@@ -145,6 +153,7 @@ static const char *const default_vars[][2] = {
 
 #define ADDR_PREFIX "vars.address-groups."
 #define PORT_PREFIX "vars.port-groups."
+#define DATASET_PREFIX "datasets."
 
 static int set_var(struct config *c, const char *key, const char *value, const char *origin)
 {
@@ -185,6 +194,89 @@ const char *config_var(const struct config *c, const char *name, bool port)
 	for (uint32_t i = 0; i < c->n_vars; i++)
 		if (c->vars[i].port == port && !strcmp(c->vars[i].name, name))
 			return c->vars[i].value;
+	return NULL;
+}
+
+static const char *const dataset_types[] = {"string", "md5", "sha256", "ipv4", "ipv6", "ip"};
+
+/* datasets.NAME.FIELD: a dataset declared in the configuration. */
+static int set_dataset(struct config *c, const char *key, const char *value, const char *origin)
+{
+	const char *name = key + strlen(DATASET_PREFIX);
+	const char *dot = strrchr(name, '.');
+	if (!dot) {
+		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
+		return 0;
+	}
+	const char *field = dot + 1;
+	static const char *const fields[] = {"type", "load", "state", "memcap", "hashsize"};
+	bool known = false;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		known |= !strcmp(field, fields[i]);
+	if (!known) {
+		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
+		return 0;
+	}
+	size_t nl = (size_t)(dot - name);
+	if (nl == 0 || nl >= CONFIG_DATASET_NAME || memchr(name, ' ', nl) || memchr(name, '\t', nl)) {
+		log_error("%s: invalid dataset name in '%s' (1 to %d characters, no blanks)", origin,
+			  key, CONFIG_DATASET_NAME - 1);
+		return -1;
+	}
+	struct config_dataset *d = NULL;
+	for (uint32_t i = 0; i < c->n_datasets; i++)
+		if (strlen(c->datasets[i].name) == nl && !memcmp(c->datasets[i].name, name, nl))
+			d = &c->datasets[i];
+	if (!d) {
+		if (c->n_datasets == CONFIG_MAX_DATASETS) {
+			log_error("%s: too many datasets (cap %d)", origin, CONFIG_MAX_DATASETS);
+			return -1;
+		}
+		d = &c->datasets[c->n_datasets++];
+		memset(d, 0, sizeof(*d));
+		memcpy(d->name, name, nl);
+	}
+	uint64_t v;
+	if (!strcmp(field, "type")) {
+		for (size_t i = 0; i < sizeof(dataset_types) / sizeof(dataset_types[0]); i++) {
+			if (!strcmp(value, dataset_types[i])) {
+				snprintf(d->type, sizeof(d->type), "%s", value);
+				return 0;
+			}
+		}
+		log_error("%s: invalid value '%s' for '%s' (string, md5, sha256, ipv4, ipv6 or ip)",
+			  origin, value, key);
+		return -1;
+	}
+	if (!strcmp(field, "load") || !strcmp(field, "state")) {
+		char *dst = field[0] == 'l' ? d->load : d->state;
+		if (!*value || strlen(value) >= sizeof(d->load)) {
+			log_error("%s: invalid value '%s' for '%s' (a path up to 255 characters)",
+				  origin, value, key);
+			return -1;
+		}
+		strcpy(dst, value);
+		return 0;
+	}
+	/* memcap or hashsize */
+	bool hs = field[0] == 'h';
+	if (config_parse_size(value, &v) < 0 || v == 0 || (hs && v > UINT32_MAX)) {
+		log_error("%s: invalid value '%s' for '%s' (%s)", origin, value, key,
+			  hs ? "hash buckets" : "a size such as 16mb");
+		return -1;
+	}
+	if (hs)
+		d->hashsize = (uint32_t)v;
+	else
+		d->memcap = v;
+	return 0;
+}
+
+const struct config_dataset *config_dataset(const struct config *c, const char *name)
+{
+	for (uint32_t i = 0; i < c->n_datasets; i++)
+		if (!strcmp(c->datasets[i].name, name))
+			return &c->datasets[i];
 	return NULL;
 }
 
@@ -261,6 +353,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 	if (!strncmp(key, ADDR_PREFIX, strlen(ADDR_PREFIX)) ||
 	    !strncmp(key, PORT_PREFIX, strlen(PORT_PREFIX)))
 		return set_var(c, key, value, origin);
+	if (!k && !strncmp(key, DATASET_PREFIX, strlen(DATASET_PREFIX)))
+		return set_dataset(c, key, value, origin);
 	if (!k) {
 		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
 		return 0;
@@ -304,6 +398,12 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		/* every string key is a char[256] */
 		if (strlen(value) >= 256 || (k->off == offsetof(struct config, eve_filename) &&
 					     strchr(value, '/')))
+			goto bad;
+		strcpy(base + k->off, value);
+		return 0;
+	case T_LIST:
+		/* every list key is a char[CONFIG_LIST_MAXLEN] */
+		if (strlen(value) >= CONFIG_LIST_MAXLEN)
 			goto bad;
 		strcpy(base + k->off, value);
 		return 0;
@@ -389,6 +489,7 @@ void config_dump(const struct config *c, FILE *out)
 			break;
 		}
 		case T_STR:
+		case T_LIST:
 			snprintf(val, sizeof(val), "%s", base + k->off);
 			break;
 		case T_CSUM: {
@@ -411,10 +512,39 @@ void config_dump(const struct config *c, FILE *out)
 		fprintf(out, "  %s%-*s %s\n", c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX,
 			36 - (int)strlen(c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX), c->vars[i].name,
 			c->vars[i].value);
+	for (uint32_t i = 0; i < c->n_datasets; i++) {
+		const struct config_dataset *d = &c->datasets[i];
+		fprintf(out, "  %s%s: type %s", DATASET_PREFIX, d->name,
+			d->type[0] ? d->type : "?");
+		if (d->load[0])
+			fprintf(out, ", load %s", d->load);
+		if (d->state[0])
+			fprintf(out, ", state %s", d->state);
+		if (d->memcap)
+			fprintf(out, ", memcap %" PRIu64, d->memcap);
+		if (d->hashsize)
+			fprintf(out, ", hashsize %" PRIu32, d->hashsize);
+		fprintf(out, "\n");
+	}
 }
 
-/* YAML: nested mappings become dotted keys; scalars are values. */
+/* YAML: nested mappings become dotted keys; scalars are values. A sequence
+ * of scalars under a list key is joined with commas; other sequences are
+ * ignored. */
 #define MAX_DEPTH 16
+
+/* The dotted key of the mapping path stack[0..depth); 0, or -1 when too long. */
+static int path_key(char (*stack)[128], int depth, char *key, size_t cap)
+{
+	size_t n = 0;
+	key[0] = '\0';
+	for (int i = 0; i < depth; i++) {
+		n += (size_t)snprintf(key + n, cap - n, "%s%s", i ? "." : "", stack[i]);
+		if (n >= cap)
+			return -1;
+	}
+	return 0;
+}
 
 int config_load_file(struct config *c, const char *path)
 {
@@ -425,6 +555,9 @@ int config_load_file(struct config *c, const char *path)
 	int depth = 0;        /* mapping nesting */
 	bool want_key[MAX_DEPTH + 1];
 	int seq_depth = 0;    /* inside a sequence: values are ignored */
+	char list_key[1024] = ""; /* a list key whose sequence is being joined */
+	char list_val[CONFIG_LIST_MAXLEN];
+	size_t list_len = 0;
 	int rc = -1;
 	bool done = false;
 
@@ -472,26 +605,53 @@ int config_load_file(struct config *c, const char *path)
 				want_key[depth] = true;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
+			if (seq_depth == 0 && depth > 0 && !want_key[depth] &&
+			    path_key(stack, depth, list_key, sizeof(list_key)) == 0) {
+				const struct ckey *k = find_key(list_key);
+				if (!k || k->type != T_LIST)
+					list_key[0] = '\0';
+				list_len = 0;
+				list_val[0] = '\0';
+			}
 			seq_depth++;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
-			if (--seq_depth == 0 && depth > 0)
+			if (--seq_depth == 0 && list_key[0]) {
+				int r = config_set(c, list_key, list_val, origin);
+				list_key[0] = '\0';
+				if (r < 0) {
+					yaml_event_delete(&ev);
+					goto out;
+				}
+			}
+			if (seq_depth == 0 && depth > 0)
 				want_key[depth] = true;
 			break;
 		case YAML_SCALAR_EVENT: {
+			const char *s = (const char *)ev.data.scalar.value;
+			if (seq_depth == 1 && list_key[0]) {
+				size_t sl = strlen(s);
+				if (list_len + sl + 2 > sizeof(list_val)) {
+					log_error("%s: list '%s' too long (cap %d characters)",
+						  origin, list_key, CONFIG_LIST_MAXLEN - 1);
+					yaml_event_delete(&ev);
+					goto out;
+				}
+				if (list_len)
+					list_val[list_len++] = ',';
+				memcpy(list_val + list_len, s, sl + 1);
+				list_len += sl;
+				break;
+			}
 			if (seq_depth || depth == 0)
 				break;
-			const char *s = (const char *)ev.data.scalar.value;
 			if (want_key[depth]) {
 				snprintf(stack[depth - 1], sizeof(stack[0]), "%s", s);
 				want_key[depth] = false;
 			} else {
-				char key[1024] = "";
-				size_t n = 0;
-				for (int i = 0; i < depth; i++)
-					n += (size_t)snprintf(key + n, sizeof(key) - n, "%s%s",
-							      i ? "." : "", stack[i]);
-				if (n >= sizeof(key) || config_set(c, key, s, origin) < 0) {
+				char key[1024];
+				if (path_key(stack, depth, key, sizeof(key)) < 0 ||
+				    config_set(c, key, s, origin) < 0) {
 					yaml_event_delete(&ev);
 					goto out;
 				}

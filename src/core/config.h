@@ -34,6 +34,23 @@ struct config_var {
 	bool port;
 };
 
+/* Datasets declared in the configuration: datasets.NAME.type, .load, .state,
+ * .memcap, .hashsize (as Suricata's). */
+#define CONFIG_MAX_DATASETS 64
+#define CONFIG_DATASET_NAME 64 /* names up to 63 characters, as Suricata's */
+
+struct config_dataset {
+	char name[CONFIG_DATASET_NAME];
+	char type[16];
+	char load[256];
+	char state[256];
+	uint64_t memcap;   /* 0: datasets.defaults.memcap */
+	uint32_t hashsize; /* 0: datasets.defaults.hashsize */
+};
+
+/* List values (comma-separated; a YAML sequence is joined with commas). */
+#define CONFIG_LIST_MAXLEN 1024
+
 struct config {
 	/* flow table */
 	uint64_t flow_memcap;
@@ -94,6 +111,18 @@ struct config {
 	uint32_t profile_top;
 	struct config_var vars[CONFIG_MAX_VARS];
 	uint32_t n_vars;
+	/* datasets (dataset and datarep keywords) */
+	uint64_t dataset_memcap;
+	uint32_t dataset_hashsize;
+	bool dataset_allow_write;
+	bool dataset_allow_absolute;
+	char data_dir[256];
+	struct config_dataset datasets[CONFIG_MAX_DATASETS];
+	uint32_t n_datasets;
+	/* IP reputation (iprep keyword) */
+	char reputation_categories[256];
+	char reputation_files[CONFIG_LIST_MAXLEN];
+	char reputation_path[256];
 };
 
 /* Fill c with the defaults. */
@@ -118,6 +147,9 @@ void config_dump(const struct config *c, FILE *out);
 
 /* The value of a rule variable (without '$'), or NULL. */
 const char *config_var(const struct config *c, const char *name, bool port);
+
+/* The dataset declared as datasets.NAME, or NULL. */
+const struct config_dataset *config_dataset(const struct config *c, const char *name);
 
 /* Parse sizes like "64mb", "1gb", "4096"; durations are plain seconds. */
 int config_parse_size(const char *s, uint64_t *out);

@@ -738,6 +738,8 @@ int engine_finish(struct engine *e)
 		intel_reload_done(e);
 	}
 	profile_summary(e);
+	if (e->de)
+		detect_engine_save_datasets(e->de);
 	write_stats(e, true);
 	totals(e, &s, true);
 	summary(e, &s);

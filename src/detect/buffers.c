@@ -36,3 +36,8 @@ int buffer_by_modifier(const char *name)
 			return i;
 	return -1;
 }
+
+bool buffer_is_address(unsigned id)
+{
+	return id == BUF_IP_SRC || id == BUF_IP_DST;
+}

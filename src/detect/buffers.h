@@ -1,8 +1,10 @@
 /*
  * buffers — the registry of inspection buffers (buffers.def): the packet
- * payload / reassembled stream, and the named app-layer buffers rules bind to
- * with sticky-buffer keywords (http.uri; ...) or legacy content modifiers
- * (http_uri). Each has a direction and the app-layer protocol it belongs to.
+ * payload / reassembled stream, the packet's addresses (ip.src and ip.dst:
+ * 4 bytes for IPv4, 16 for IPv6, as Suricata's), and the named app-layer
+ * buffers rules bind to with sticky-buffer keywords (http.uri; ...) or legacy
+ * content modifiers (http_uri). Each has a direction and the app-layer
+ * protocol it belongs to.
  */
 #ifndef MAMORI_DETECT_BUFFERS_H
 #define MAMORI_DETECT_BUFFERS_H
@@ -34,5 +36,7 @@ const struct buffer_info *buffer_info(unsigned id);
 int buffer_by_sticky(const char *name);
 /* Lookup by legacy content-modifier name; -1 when unknown. */
 int buffer_by_modifier(const char *name);
+/* ip.src or ip.dst: a buffer of the packet (or view) itself. */
+bool buffer_is_address(unsigned id);
 
 #endif

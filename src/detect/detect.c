@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "detect/buffers.h"
 #include "detect/content.h"
+#include "detect/dataset.h"
 #include "detect/flowvars.h"
 #include "detect/inspect.h"
 #include "detect/ipindex.h"
@@ -173,11 +174,14 @@ static const struct rule_buf *payload_buf(const struct rule *r)
 	return NULL;
 }
 
-/* Addresses and ports only (post-match flowbits set and thresholds allowed),
- * as Suricata's IP-only rules. */
+/* Addresses and ports only (iprep, post-match flowbits set and thresholds
+ * allowed), as Suricata's IP-only rules. */
 static bool is_iponly(const struct rule *r)
 {
-	return r->n_bufs == 0 && r->pkt.n == 0 &&
+	for (uint16_t i = 0; i < r->pkt.n; i++)
+		if (r->pkt.v[i].kw != KW_iprep)
+			return false;
+	return r->n_bufs == 0 &&
 	       !(r->flags & (RULE_TOSERVER | RULE_TOCLIENT | RULE_ESTABLISHED | RULE_NOT_EST |
 			     RULE_FLOW_ONLY_FRAG | RULE_FLOW_NO_FRAG)) &&
 	       r->proto.alproto == ALPROTO_UNKNOWN;
@@ -254,7 +258,7 @@ static uint16_t rule_app_proto(const struct rule *r)
 	}
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct buffer_info *bi = buffer_info(r->bufs[b].buf);
-		if (r->bufs[b].buf == BUF_PAYLOAD)
+		if (r->bufs[b].buf == BUF_PAYLOAD || buffer_is_address(r->bufs[b].buf))
 			continue;
 		if (bi->alproto)
 			return bi->alproto == ALPROTO_HTTP1 ? ALPROTO_HTTP : bi->alproto;
@@ -303,7 +307,7 @@ static uint8_t rule_app_level(const struct app_parser *ap, const struct rule *r,
 			lv = l;
 	}
 	for (int b = 0; b < r->n_bufs; b++) {
-		if (r->bufs[b].buf == BUF_PAYLOAD)
+		if (r->bufs[b].buf == BUF_PAYLOAD || buffer_is_address(r->bufs[b].buf))
 			continue;
 		uint8_t l = ap->buffer_level(r->bufs[b].buf, rdir);
 		if (!l)
@@ -329,8 +333,8 @@ static int app_group_add(struct app_group *ag, const struct rule *r)
 	uint32_t n = 0;
 	if (rb)
 		prefilter_literal(r->fp, &lit, &n);
-	if (!rb || rb->buf == BUF_PAYLOAD || (r->fp->flags & CT_NEGATED) || !n ||
-	    !xforms_plain(rb))
+	if (!rb || rb->buf == BUF_PAYLOAD || buffer_is_address(rb->buf) ||
+	    (r->fp->flags & CT_NEGATED) || !n || !xforms_plain(rb))
 		return push(&ag->always, &ag->n_always, r);
 	struct app_pf *apf = NULL;
 	for (uint32_t i = 0; i < ag->n_pfs && !apf; i++) {
@@ -617,6 +621,7 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de, struct c
 	dt->bits = calloc(maxp / 64 + 1, sizeof(uint64_t));
 	dt->n_words = maxp / 64 + 1;
 	dt->in.md = pcre2_match_data_create(de->max_captures + 1, NULL);
+	dt->in.cnt = cnt;
 	if (!dt->bits || !dt->in.md || !dt->sbuf)
 		goto fail;
 	return dt;
@@ -672,6 +677,11 @@ bool detect_engine_uses_keyword(const struct detect_engine *de, const char *name
 				return true;
 	}
 	return false;
+}
+
+int detect_engine_save_datasets(const struct detect_engine *de)
+{
+	return dataset_reg_save(de->rs->datasets);
 }
 
 void detect_flow_end(struct detect_thread *dt, struct flow *f)
@@ -755,7 +765,7 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 			if (!threshold_check(de->thr, r, sm->ctx, p, f, dt->cnt))
 				suppressed = true;
 		} else if (kw_get(sm->kw)->post) {
-			struct det_pkt d = {p, f, dt};
+			struct det_pkt d = {p, f, dt, NULL, NULL};
 			if (kw_get(sm->kw)->post(&d, sm->ctx) < 0)
 				CNT_INC(dt->cnt, DET_FLOWVAR_FAIL);
 		} else if (f && flowvars_apply(f, sm) < 0) {
@@ -781,6 +791,30 @@ static void raise_alert(struct detect_thread *dt, const struct packet *p, struct
 		dt->fn(dt->fn_ctx, p, f, &a);
 }
 
+/* The rule buffer's transforms, in the worker's ping-pong buffers. */
+static void apply_xforms(struct detect_thread *dt, const struct rule_buf *rb, const uint8_t **p,
+			 uint32_t *len)
+{
+	for (int i = 0; i < rb->n_xform; i++) {
+		uint8_t *out = dt->xbuf[i & 1];
+		uint32_t in_len = *len < XFORM_MAX ? *len : XFORM_MAX;
+		*len = xform_apply(rb->xform[i], rb->xform_arg[i], *p, in_len, out, XFORM_MAX);
+		*p = out;
+	}
+}
+
+/* ip.src / ip.dst: the view's address (4 or 16 bytes) after the transforms. */
+static bool inspect_address(struct detect_thread *dt, const struct rule_buf *rb,
+			    const struct view *v)
+{
+	const uint8_t *p = rb->buf == BUF_IP_SRC ? v->src : v->dst;
+	uint32_t len = v->ver == 4 ? 4 : 16;
+	apply_xforms(dt, rb, &p, &len);
+	dt->in.buf = p;
+	dt->in.len = len;
+	return inspect_list(&dt->in, &rb->sms);
+}
+
 /* Everything but the prefilter: header, flow, packet keywords, buffers. */
 static bool rule_match(struct detect_thread *dt, const struct rule *r, const struct packet *p,
 		       struct flow *f, const struct view *v, const uint8_t *data, uint32_t len,
@@ -792,7 +826,7 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 		return false;
 	if (r->proto.alproto && (!f || f->app_proto != r->proto.alproto))
 		return false;
-	struct det_pkt d = {p, f, dt};
+	struct det_pkt d = {p, f, dt, v->src, v->dst};
 	for (uint16_t i = 0; i < r->pkt.n; i++) {
 		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
 		if (k->match && !k->match(&d, r->pkt.v[i].ctx))
@@ -802,13 +836,16 @@ static bool rule_match(struct detect_thread *dt, const struct rule *r, const str
 		return false;
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct rule_buf *rb = &r->bufs[b];
-		if (rb->buf != BUF_PAYLOAD || rb->n_xform)
-			return false; /* app-layer buffers are not produced yet */
-		if (!data)
-			return false;
-		dt->in.buf = data;
-		dt->in.len = len;
-		bool m = inspect_list(&dt->in, &rb->sms);
+		bool m;
+		if (buffer_is_address(rb->buf)) {
+			m = inspect_address(dt, rb, v);
+		} else {
+			if (rb->buf != BUF_PAYLOAD || rb->n_xform || !data)
+				return false; /* app-layer buffers are inspected per tx */
+			dt->in.buf = data;
+			dt->in.len = len;
+			m = inspect_list(&dt->in, &rb->sms);
+		}
 		if (dt->in.capped)
 			CNT_INC(dt->cnt, DET_INSPECT_CAPPED);
 		if (!m)
@@ -1089,12 +1126,7 @@ static bool tx_buffer(struct detect_thread *dt, const struct app_parser *ap,
 {
 	if (!ap->buffer(tx->data, rb->buf, dir, idx, p, len))
 		return false;
-	for (int i = 0; i < rb->n_xform; i++) {
-		uint8_t *out = dt->xbuf[i & 1];
-		uint32_t in_len = *len < XFORM_MAX ? *len : XFORM_MAX;
-		*len = xform_apply(rb->xform[i], rb->xform_arg[i], *p, in_len, out, XFORM_MAX);
-		*p = out;
-	}
+	apply_xforms(dt, rb, p, len);
 	return true;
 }
 
@@ -1106,7 +1138,7 @@ static bool tx_rule_match(struct detect_thread *dt, const struct rule *r, const 
 {
 	if (!proto_match(r, v->proto) || !flow_flags_match(r, f, dir, p->flags))
 		return false;
-	struct det_pkt d = {p, f, dt};
+	struct det_pkt d = {p, f, dt, v->src, v->dst};
 	for (uint16_t i = 0; i < r->pkt.n; i++) {
 		const struct kw_def *k = kw_get(r->pkt.v[i].kw);
 		if (k->tx_match) {
@@ -1121,7 +1153,9 @@ static bool tx_rule_match(struct detect_thread *dt, const struct rule *r, const 
 	for (int b = 0; b < r->n_bufs; b++) {
 		const struct rule_buf *rb = &r->bufs[b];
 		bool m = false;
-		if (rb->buf == BUF_PAYLOAD) {
+		if (buffer_is_address(rb->buf)) {
+			m = inspect_address(dt, rb, v);
+		} else if (rb->buf == BUF_PAYLOAD) {
 			if (rb->n_xform || (p->flags & PKT_PSEUDO) || !p->payload_len)
 				return false;
 			dt->in.buf = packet_payload(p);

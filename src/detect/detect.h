@@ -15,7 +15,8 @@
  * for packets (dsize, flow:no_stream, tcp-pkt).
  *
  * Thread safety: the engine is read-only after build, except for the
- * threshold table, which has its own lock.
+ * threshold table, which has its own lock, and the values of datasets
+ * (dataset.h), which have theirs.
  */
 #ifndef MAMORI_DETECT_DETECT_H
 #define MAMORI_DETECT_DETECT_H
@@ -91,6 +92,10 @@ void detect_stream_gap(struct detect_thread *dt, struct flow *f, int dir);
 
 /* Does any loaded rule use keyword `name`? */
 bool detect_engine_uses_keyword(const struct detect_engine *de, const char *name);
+
+/* Write back the datasets that have a save or state file (at the end of a
+ * run, or while workers run). 0, or -1 after a message for each failure. */
+int detect_engine_save_datasets(const struct detect_engine *de);
 
 /* A flow ends: release its detection state (flowbits ...). */
 void detect_flow_end(struct detect_thread *dt, struct flow *f);

@@ -6,7 +6,9 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/counters.h"
 #include "detect/content.h"
+#include "detect/dataset.h"
 #include "detect/keyword.h"
 #include "detect/kw_inspect.h"
 #include "detect/kw_pcre.h"
@@ -224,6 +226,54 @@ static bool byte_test(struct inspect *in, const struct byte_test_ctx *c, uint32_
 	return r != c->negated;
 }
 
+/* dataset: an empty buffer never matches, as in Suricata */
+static bool dataset_match(struct inspect *in, const struct dataset_ctx *c)
+{
+	if (!in->len)
+		return false;
+	int r;
+	switch (c->cmd) {
+	case DATASET_CMD_ISSET:
+		return dataset_lookup(c->set, in->buf, in->len, NULL);
+	case DATASET_CMD_ISNOTSET:
+		return !dataset_lookup(c->set, in->buf, in->len, NULL);
+	case DATASET_CMD_SET:
+		r = dataset_add(c->set, in->buf, in->len, 0);
+		if (in->cnt && r == 1)
+			CNT_INC(in->cnt, DET_DATASET_ADDED);
+		if (in->cnt && r == DATASET_FULL)
+			CNT_INC(in->cnt, DET_DATASET_FULL);
+		return r == 1;
+	default:
+		r = dataset_remove(c->set, in->buf, in->len);
+		if (in->cnt && r == 1)
+			CNT_INC(in->cnt, DET_DATASET_REMOVED);
+		return r == 1;
+	}
+}
+
+/* datarep: the buffer's reputation in the set; a buffer not there never matches */
+static bool datarep_match(const struct inspect *in, const struct datarep_ctx *c)
+{
+	uint16_t rep;
+	if (!in->len || !dataset_lookup(c->set, in->buf, in->len, &rep))
+		return false;
+	switch (c->op) {
+	case DATAREP_GT:
+		return rep > c->value;
+	case DATAREP_LT:
+		return rep < c->value;
+	case DATAREP_GE:
+		return rep >= c->value;
+	case DATAREP_LE:
+		return rep <= c->value;
+	case DATAREP_EQ:
+		return rep == c->value;
+	default:
+		return rep != c->value;
+	}
+}
+
 static bool match_from(struct inspect *in, const struct sm_list *l, uint16_t i, uint32_t cur)
 {
 	for (; i < l->n; i++) {
@@ -251,6 +301,14 @@ static bool match_from(struct inspect *in, const struct sm_list *l, uint16_t i, 
 		}
 		case KW_byte_test:
 			if (!byte_test(in, sm->ctx, cur))
+				return false;
+			break;
+		case KW_dataset:
+			if (!dataset_match(in, sm->ctx))
+				return false;
+			break;
+		case KW_datarep:
+			if (!datarep_match(in, sm->ctx))
 				return false;
 			break;
 		case KW_byte_jump: {

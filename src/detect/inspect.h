@@ -1,7 +1,8 @@
 /*
  * inspect — evaluates a rule's matches against one buffer: content (with
  * offset/depth, relative distance/within, startswith/endswith, nocase,
- * negation), pcre, isdataat, bsize, byte_test/jump/extract/math, in order,
+ * negation), pcre, isdataat, bsize, byte_test/jump/extract/math, dataset
+ * and datarep (the whole buffer against a set), in order,
  * with Suricata's backtracking: when a later relative match fails, an
  * earlier content or pcre is retried at its next occurrence. Work per
  * evaluation is capped (counted when hit) so crafted data cannot make it
@@ -18,6 +19,8 @@
 
 #include "detect/rule.h"
 
+struct counters;
+
 #define INSPECT_MAX_STEPS 3000 /* as Suricata's inspection recursion limit */
 
 struct inspect {
@@ -25,6 +28,7 @@ struct inspect {
 	uint32_t len;
 	uint64_t vars[8];
 	pcre2_match_data *md; /* per thread */
+	struct counters *cnt; /* the worker's (dataset adds), or NULL */
 	uint32_t steps;
 	bool capped; /* the step cap was hit */
 };

@@ -43,6 +43,9 @@ struct det_pkt {
 	const struct packet *p;
 	struct flow *f;		 /* NULL when the packet joined no flow */
 	struct detect_thread *t; /* the worker's detection state */
+	/* the addresses the rule's header is checked against (for stream data,
+	 * the flow's in the data's direction); NULL: the packet's */
+	const uint8_t *src, *dst;
 };
 
 struct kw_def {

@@ -70,4 +70,22 @@ struct byte_math_ctx {
 	uint8_t var; /* result */
 };
 
+/* dataset and datarep: the set is the ruleset's (dataset.h), borrowed */
+struct dataset;
+
+enum dataset_cmd { DATASET_CMD_SET, DATASET_CMD_UNSET, DATASET_CMD_ISSET, DATASET_CMD_ISNOTSET };
+
+struct dataset_ctx {
+	struct dataset *set;
+	uint8_t cmd; /* enum dataset_cmd */
+};
+
+enum datarep_op { DATAREP_GT, DATAREP_LT, DATAREP_GE, DATAREP_LE, DATAREP_EQ, DATAREP_NE };
+
+struct datarep_ctx {
+	struct dataset *set;
+	uint8_t op; /* enum datarep_op */
+	uint16_t value;
+};
+
 #endif

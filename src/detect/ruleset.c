@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "detect/dataset.h"
+#include "detect/iprep.h"
 #include "detect/keyword.h"
 #include "detect/parse.h"
 
@@ -181,6 +183,75 @@ static int class_set(struct ruleset *rs, const char *name, const char *desc, uin
 	return 0;
 }
 
+/* A path of the configuration: relative ones are taken in default-data-dir
+ * when it is set. */
+static void config_path(const struct config *cfg, const char *in, char *out, size_t outlen)
+{
+	if (in[0] != '/' && cfg->data_dir[0])
+		snprintf(out, outlen, "%s/%s", cfg->data_dir, in);
+	else
+		snprintf(out, outlen, "%s", in);
+}
+
+/* Declare the configuration's datasets (datasets.NAME.*), loading their files. */
+static int config_datasets(struct ruleset *rs)
+{
+	const struct config *cfg = rs->cfg;
+	for (uint32_t i = 0; i < cfg->n_datasets; i++) {
+		const struct config_dataset *cd = &cfg->datasets[i];
+		char origin[CONFIG_DATASET_NAME + 32], err[DATASET_PATH_MAX + 256];
+		snprintf(origin, sizeof(origin), "the configuration (datasets.%s)", cd->name);
+		if (!cd->type[0]) {
+			log_warn("datasets.%s: no type: the set is not declared", cd->name);
+			continue;
+		}
+		struct dataset_decl *d = calloc(1, sizeof(*d));
+		if (!d)
+			return -1;
+		d->type = dataset_type_parse(cd->type);
+		d->memcap = cd->memcap;
+		d->hashsize = cd->hashsize;
+		d->origin = origin;
+		if (cd->state[0]) {
+			config_path(cfg, cd->state, d->save, sizeof(d->save));
+			memcpy(d->load, d->save, sizeof(d->load));
+			d->state = true;
+		} else if (cd->load[0]) {
+			config_path(cfg, cd->load, d->load, sizeof(d->load));
+		}
+		struct dataset *s = dataset_get(rs->datasets, cd->name, d, err, sizeof(err));
+		free(d);
+		if (!s) {
+			log_error("datasets.%s: %s", cd->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* reputation-categories-file and reputation-files: both, or neither. */
+static int config_reputation(struct ruleset *rs)
+{
+	const struct config *cfg = rs->cfg;
+	if (!cfg->reputation_categories[0] && !cfg->reputation_files[0])
+		return 0;
+	if (!cfg->reputation_categories[0] || !cfg->reputation_files[0]) {
+		const char *missing =
+		    cfg->reputation_files[0] ? "reputation-categories-file" : "reputation-files";
+		log_error("IP reputation: %s is not set", missing);
+		return -1;
+	}
+	char err[4300];
+	rs->iprep = iprep_load(cfg->reputation_categories, cfg->reputation_files,
+			       cfg->reputation_path, err, sizeof(err));
+	if (!rs->iprep) {
+		log_error("IP reputation: %s", err);
+		return -1;
+	}
+	log_info("IP reputation: %u entries", iprep_entries(rs->iprep));
+	return 0;
+}
+
 struct ruleset *ruleset_new(const struct config *cfg)
 {
 	struct ruleset *rs = calloc(1, sizeof(*rs));
@@ -213,6 +284,11 @@ struct ruleset *ruleset_new(const struct config *cfg)
 	}
 	if (cfg->classification_file[0] &&
 	    ruleset_load_classification(rs, cfg->classification_file) < 0) {
+		ruleset_free(rs);
+		return NULL;
+	}
+	rs->datasets = dataset_reg_new(cfg->dataset_memcap, cfg->dataset_hashsize);
+	if (!rs->datasets || config_datasets(rs) < 0 || config_reputation(rs) < 0) {
 		ruleset_free(rs);
 		return NULL;
 	}
@@ -249,6 +325,8 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->files);
 	reasons_free(rs->skips, rs->n_skip_reasons);
 	reasons_free(rs->waits, rs->n_wait_reasons);
+	dataset_reg_free(rs->datasets);
+	iprep_free(rs->iprep);
 	free(rs->sid_index);
 	free(rs);
 }
@@ -419,6 +497,7 @@ int ruleset_add_rule(struct ruleset *rs, const char *text, const char *file, uin
 	struct rule_err e;
 	rs->n_lines_rules++;
 	rs->cur_file = file;
+	rs->cur_line = line;
 	struct rule *r = rule_parse(rs, text, &e);
 	rs->cur_file = NULL;
 	if (!r) {

@@ -11,9 +11,12 @@
  * Also holds what rules refer to by name: classification types (from a
  * classification.config, or the built-in table), reference systems,
  * flowbit / flowint / variable names (interned to small ids), and the address
- * and port variables from the configuration.
+ * and port variables from the configuration; the datasets rules name
+ * (declared by the configuration's datasets.* or by the first rule naming
+ * each) and the IP reputation of reputation-files.
  *
- * Built by one thread; read-only once the detection engine is built.
+ * Built by one thread; read-only once the detection engine is built, except
+ * for the values of datasets, which rules may add and remove (dataset.h).
  */
 #ifndef MAMORI_DETECT_RULESET_H
 #define MAMORI_DETECT_RULESET_H
@@ -24,6 +27,9 @@
 
 #include "core/config.h"
 #include "detect/rule.h"
+
+struct dataset_reg;
+struct iprep;
 
 struct classtype {
 	char *name, *desc;
@@ -56,6 +62,7 @@ struct ruleset {
 	char **refurl;		  /* their URL prefixes, by refsys id */
 
 	const char *cur_file; /* the file of the rule being parsed, or NULL */
+	uint32_t cur_line;
 	char **files; /* names of loaded files (rules borrow them) */
 	uint32_t n_files;
 
@@ -67,6 +74,8 @@ struct ruleset {
 	uint32_t n_skip_reasons;
 	struct reason_count *waits; /* loaded rules waiting for a buffer, by buffer */
 	uint32_t n_wait_reasons;
+	struct dataset_reg *datasets; /* sets named by dataset/datarep (shared, see dataset.h) */
+	struct iprep *iprep;	      /* reputation-files, or NULL when none are configured */
 	uint32_t *sid_index; /* (gid, sid) -> rule index + 1, open addressing */
 	uint32_t sid_cap;
 	FILE *report;	       /* where per-rule messages go (NULL: the log) */
@@ -75,7 +84,9 @@ struct ruleset {
 	uint64_t load_ns;
 };
 
-/* cfg is borrowed for the ruleset's lifetime. NULL on OOM. */
+/* cfg is borrowed for the ruleset's lifetime. Loads what the configuration
+ * names (classification and reference files, datasets, IP reputation). NULL
+ * on OOM or after a message naming the file and line that failed. */
 struct ruleset *ruleset_new(const struct config *cfg);
 void ruleset_free(struct ruleset *rs);
 

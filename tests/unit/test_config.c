@@ -1,6 +1,7 @@
 /*
  * Configuration: defaults, --set overrides with validation, sizes, and YAML
- * files (nesting, sequences ignored, errors naming file and line).
+ * files (nesting, sequences ignored but for list keys, dataset declarations,
+ * errors naming file and line).
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -70,6 +71,33 @@ int main(void)
 	CHECK_EQ(c.timeout_est[FPC_TCP], 120);
 	CHECK_EQ(c.reassembly_depth, 0);
 	CHECK_EQ(c.stream_overlap, OVERLAP_LAST);
+	unlink(path);
+
+	/* list keys join a YAML sequence with commas; datasets.NAME.* and
+	 * datasets.defaults.* */
+	yaml = "reputation-files:\n  - a.list\n  - b.list\n"
+	       "default-reputation-path: /etc/rep\n"
+	       "datasets:\n  defaults:\n    memcap: 1mb\n    hashsize: 1024\n"
+	       "  ua-seen:\n    type: string\n    state: ua-seen.lst\n"
+	       "  dns-sha256:\n    type: sha256\n    load: dns.lst\n    hashsize: 64\n"
+	       "  limits:\n    single-hashsize: 65536\n";
+	path = write_tmp(yaml);
+	config_defaults(&c);
+	CHECK(config_load_file(&c, path) == 0);
+	CHECK_STR(c.reputation_files, "a.list,b.list");
+	CHECK_STR(c.reputation_path, "/etc/rep");
+	CHECK_EQ(c.dataset_memcap, 1u << 20);
+	CHECK_EQ(c.dataset_hashsize, 1024);
+	CHECK_EQ(c.n_datasets, 2);
+	const struct config_dataset *d = config_dataset(&c, "ua-seen");
+	CHECK(d && !strcmp(d->type, "string") && !strcmp(d->state, "ua-seen.lst"));
+	d = config_dataset(&c, "dns-sha256");
+	CHECK(d && !strcmp(d->load, "dns.lst") && d->hashsize == 64 && d->memcap == 0);
+	CHECK(config_dataset(&c, "defaults") == NULL);
+	CHECK(config_dataset(&c, "limits") == NULL); /* Suricata's, not a set: ignored */
+	unlink(path);
+	path = write_tmp("datasets:\n  bad:\n    type: sha1\n");
+	CHECK(config_load_file(&c, path) < 0);
 	unlink(path);
 
 	path = write_tmp("flow:\n  memcap: [unclosed\n");
