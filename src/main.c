@@ -19,10 +19,13 @@
 #include "detect/detect.h"
 #include "detect/ruleset.h"
 #include "intel/intel_cmd.h"
+#include "store/hunt_cmd.h"
+#include "store/query.h"
 
 #define MAMORI_VERSION "0.1.0"
 
-enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE };
+enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE, OPT_STORE,
+       OPT_NO_STORE };
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -34,6 +37,8 @@ static const struct option long_opts[] = {
 	{"profile-rules", optional_argument, NULL, OPT_PROFILE},
 	{"bpf", required_argument, NULL, OPT_BPF},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"no-store", no_argument, NULL, OPT_NO_STORE},
 	{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -46,7 +51,8 @@ static void usage_read(FILE *out)
 	fprintf(out,
 		"usage: mamori read [options] FILE...\n"
 		"Analyse capture files (pcap, pcap-ns, pcapng) in order; '-' reads stdin.\n"
-		"Writes Suricata-compatible EVE JSON (flow and stats records) to DIR/eve.json.\n\n"
+		"Writes Suricata-compatible EVE JSON to DIR/eve.json and adds every record to the\n"
+		"store (DIR/mamori.db, kept across runs).\n\n"
 		"options:\n"
 		"  -o, --output DIR     output directory (default: .)\n"
 		"  -c, --config FILE    YAML configuration\n"
@@ -57,6 +63,9 @@ static void usage_read(FILE *out)
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --profile-rules[=N]  time every rule check and prefilter scan; print the\n"
 		"                       top N (10) at exit, all of it to DIR/rule_perf.json\n"
+		"      --store PATH     the SQLite store records are added to (default:\n"
+		"                       DIR/mamori.db; 'mamori query', 'mamori hunt' read it)\n"
+		"      --no-store       no store, only eve.json\n"
 		"      --no-progress    no progress line on a terminal\n"
 		"      --help-config    list every setting with its default\n"
 		"  -q, --quiet          errors only\n"
@@ -79,6 +88,7 @@ static void usage_live(FILE *out)
 		"  -S, --rules PATH     load Suricata rules: a file or a folder (repeatable)\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
+		"      --store PATH     the SQLite store (default: DIR/mamori.db); --no-store: none\n"
 		"  -q, --quiet / -v, --verbose\n\n"
 		"exit status: 0 ok; 1 the interface could not be opened or failed; 2 usage;\n"
 		"3 output error.\n");
@@ -89,10 +99,13 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: mamori COMMAND [options]\n\n"
 		"commands:\n"
-		"  read FILE...    analyse capture files, write EVE JSON\n"
+		"  read FILE...    analyse capture files, write EVE JSON and the store\n"
 		"  live IFACE      monitor a network interface\n"
 		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
 		"  intel check FILE...  load intel files and report what loads, what is skipped and why\n"
+		"  intel import FEED...  keep intel feeds and retro-hunt the store with them\n"
+		"  hunt FEED...    retro-hunt the store with intel feeds (the feeds are not kept)\n"
+		"  query           records of the store: for a host, a domain, a time range\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -190,6 +203,15 @@ static int run(int argc, char **argv, bool live)
 		}
 		case OPT_NO_PROGRESS:
 			progress = false;
+			break;
+		case OPT_STORE:
+			if (config_set(&cfg, "store.path", optarg, "--store") < 0 ||
+			    config_set(&cfg, "store.enabled", "yes", "--store") < 0)
+				goto out;
+			break;
+		case OPT_NO_STORE:
+			if (config_set(&cfg, "store.enabled", "no", "--no-store") < 0)
+				goto out;
 			break;
 		case OPT_HELP_CONFIG:
 			printf("settings (YAML keys; --set KEY=VALUE):\n");
@@ -427,6 +449,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "intel"))
 		return intel_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "hunt"))
+		return hunt_cmd(argc - 1, argv + 1, false);
+	if (!strcmp(cmd, "query"))
+		return query_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf("usage: mamori features\nList what this build supports, one per line "

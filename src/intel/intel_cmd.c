@@ -14,11 +14,14 @@
 #include <time.h>
 
 #include "intel/import.h"
+#include "store/hunt_cmd.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mamori intel check [--format list|iprep|dataset] FILE...\n"
+		"       mamori intel import [options] FEED...  (keep feeds, retro-hunt the store;\n"
+		"                                             'mamori intel import --help')\n"
 		"Load intel files (plain lists of addresses, CIDRs, domains, URLs, hashes,\n"
 		"JA4, e-mail addresses; Suricata iprep and dataset files) and report what\n"
 		"loaded, what was skipped and why.\n\n"
@@ -109,6 +112,8 @@ int intel_cmd(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return check(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "import"))
+		return hunt_cmd(argc - 1, argv + 1, true);
 	bool help = argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 	usage(help ? stdout : stderr);
 	return help ? 0 : 2;
