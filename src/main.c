@@ -21,10 +21,14 @@
 #include "detect/ruleset.h"
 #include "intel/intel_cmd.h"
 #include "intel/match.h"
+#include "store/hunt_cmd.h"
+#include "store/store.h"
+#include "store/query.h"
 
 #define MAMORI_VERSION "0.1.0"
 
-enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE };
+enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE, OPT_STORE,
+       OPT_NO_STORE };
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -37,6 +41,8 @@ static const struct option long_opts[] = {
 	{"profile-rules", optional_argument, NULL, OPT_PROFILE},
 	{"bpf", required_argument, NULL, OPT_BPF},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"no-store", no_argument, NULL, OPT_NO_STORE},
 	{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -49,7 +55,8 @@ static void usage_read(FILE *out)
 	fprintf(out,
 		"usage: mamori read [options] FILE...\n"
 		"Analyse capture files (pcap, pcap-ns, pcapng) in order; '-' reads stdin.\n"
-		"Writes Suricata-compatible EVE JSON (flow and stats records) to DIR/eve.json.\n\n"
+		"Writes Suricata-compatible EVE JSON to DIR/eve.json and adds every record to the\n"
+		"store (DIR/mamori.db, kept across runs).\n\n"
 		"options:\n"
 		"  -o, --output DIR     output directory (default: .)\n"
 		"  -c, --config FILE    YAML configuration\n"
@@ -62,6 +69,9 @@ static void usage_read(FILE *out)
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --profile-rules[=N]  time every rule check and prefilter scan; print the\n"
 		"                       top N (10) at exit, all of it to DIR/rule_perf.json\n"
+		"      --store PATH     the SQLite store records are added to (default:\n"
+		"                       DIR/mamori.db; 'mamori query', 'mamori hunt' read it)\n"
+		"      --no-store       no store, only eve.json\n"
 		"      --no-progress    no progress line on a terminal\n"
 		"      --help-config    list every setting with its default\n"
 		"  -q, --quiet          errors only\n"
@@ -86,6 +96,7 @@ static void usage_live(FILE *out)
 		"                       SIGHUP or 'mamori intel reload' reads intel again\n"
 		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
 		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
+		"      --store PATH     the SQLite store (default: DIR/mamori.db); --no-store: none\n"
 		"  -q, --quiet / -v, --verbose\n\n"
 		"exit status: 0 ok; 1 the interface could not be opened or failed; 2 usage;\n"
 		"3 output error.\n");
@@ -96,11 +107,14 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: mamori COMMAND [options]\n\n"
 		"commands:\n"
-		"  read FILE...    analyse capture files, write EVE JSON\n"
+		"  read FILE...    analyse capture files, write EVE JSON and the store\n"
 		"  live IFACE      monitor a network interface\n"
 		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
 		"  intel check FILE...  load intel files and report what loads, what is skipped and why\n"
 		"  intel reload    make a running 'mamori live' read its intel again\n"
+		"  intel import FEED...  keep intel feeds and retro-hunt the store with them\n"
+		"  hunt FEED...    retro-hunt the store with intel feeds (the feeds are not kept)\n"
+		"  query           records of the store: for a host, a domain, a time range\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -134,8 +148,9 @@ static int load_intel(const struct config *cfg, char **cli, int ncli, char ***pa
 	}
 	for (int i = 0; i < ncli; i++)
 		(*paths)[(*n)++] = cli[i];
-	if (!*n && !cfg->intel_dir[0])
-		return 0;
+	struct stat st;
+	if (!*n && (!cfg->intel_dir[0] || stat(cfg->intel_dir, &st) != 0))
+		return 0; /* none yet (a reload reads intel.dir when it appears) */
 	*db = intel_db_load(*paths, *n, cfg->intel_dir, false);
 	return *db ? 0 : 2;
 }
@@ -251,6 +266,15 @@ static int run(int argc, char **argv, bool live)
 		case OPT_NO_PROGRESS:
 			progress = false;
 			break;
+		case OPT_STORE:
+			if (config_set(&cfg, "store.path", optarg, "--store") < 0 ||
+			    config_set(&cfg, "store.enabled", "yes", "--store") < 0)
+				goto out;
+			break;
+		case OPT_NO_STORE:
+			if (config_set(&cfg, "store.enabled", "no", "--no-store") < 0)
+				goto out;
+			break;
 		case OPT_HELP_CONFIG:
 			printf("settings (YAML keys; --set KEY=VALUE):\n");
 			config_dump(&cfg, stdout);
@@ -294,6 +318,15 @@ static int run(int argc, char **argv, bool live)
 
 	struct detect_engine *de;
 	struct intel_db *idb;
+	char db[4096];
+	/* intel.dir defaults to intel/ beside the store, where 'mamori intel
+	 * import' keeps feeds */
+	if (!cfg.intel_dir[0] && cfg.store_enabled &&
+	    (store_path_for(&cfg, outdir, db, sizeof(db)) < 0 ||
+	     store_intel_dir(&cfg, db, cfg.intel_dir, sizeof(cfg.intel_dir)) < 0)) {
+		log_error("%s: path too long", outdir);
+		goto out;
+	}
 	rc = load_intel(&cfg, intel, nintel, &intel_paths, &nintel_paths, &idb);
 	if (rc)
 		goto out;
@@ -505,6 +538,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "intel"))
 		return intel_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "hunt"))
+		return hunt_cmd(argc - 1, argv + 1, false);
+	if (!strcmp(cmd, "query"))
+		return query_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf("usage: mamori features\nList what this build supports, one per line "

@@ -61,6 +61,8 @@ static const struct scenario table[] = {
     {"pcap-ns", "tcp-basic in a nanosecond pcap with sub-microsecond timestamps",
      scenarios_tcp_pcap_ns},
     {"many-flows", "20,000 distinct UDP flows, one packet each way", scenarios_many_flows},
+    {"store-load", "100,000 DNS lookups, one every 20 ms, each its own flow",
+     scenarios_store_load},
     {"bad-truncated", "10 good records, then a record header claiming 1500 bytes, file ends",
      scenarios_bad_truncated},
     {"bad-lying-len", "record 6's caplen is 0x7fffffff", scenarios_bad_lying_len},

@@ -57,6 +57,9 @@ int scenarios_linktypes_loop(const char *out_path);
 int scenarios_many_flows(const char *out_path);
 int scenarios_pppoe(const char *out_path);
 
+/* scenarios_store.c */
+int scenarios_store_load(const char *out_path);
+
 /* scenarios_bad.c */
 int scenarios_bad_malformed(const char *out_path);
 int scenarios_bad_truncated(const char *out_path);

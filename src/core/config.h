@@ -83,7 +83,6 @@ struct config {
 	bool eve_fileinfo, file_hashes, file_magic;
 	bool eve_intel;
 	char intel_files[256]; /* comma-separated */
-	char intel_dir[256];
 	char enrich_dir[256];
 	char enrich_hosting[256];
 	char yara_rules[256];
@@ -96,6 +95,15 @@ struct config {
 	bool promisc;
 	int checksum_mode;
 	int tls_encryption; /* enum tls_encryption */
+	/* the store (store/) */
+	bool store_enabled;
+	char store_path[256]; /* "" = mamori.db in the output directory */
+	uint32_t store_batch_size;
+	uint32_t store_queue_len;
+	uint32_t store_retention_days;
+	uint32_t store_retention_max_mb;
+	uint32_t store_stats_interval;
+	char intel_dir[256]; /* "" = the intel folder beside the store */
 	/* detection */
 	char classification_file[256];
 	char threshold_file[256];

@@ -28,6 +28,7 @@
 #include "intel/enrich.h"
 #include "intel/match.h"
 #include "output/eve.h"
+#include "store/store.h"
 
 #define NS            1000000000ull
 #define SNAP_EVERY    4096 /* packets between counter snapshots */
@@ -44,6 +45,7 @@ struct worker {
 	struct detect_thread *dt;
 	struct intel_db *idb; /* the intel in force when last checked, or NULL */
 	uint64_t igen;	      /* its generation */
+	struct store_out *so; /* the store's records, or NULL */
 	uint32_t since_snap;
 	uint64_t pkts;	/* packets given to this worker */
 	double cpu_s;	/* its thread's CPU time, set when it stops */
@@ -69,6 +71,8 @@ struct engine {
 	int intel_reload_rc;	    /* the loader's outcome: 0 ok, -1 failed */
 	uint64_t intel_reload_total; /* indicators it loaded */
 	char outdir[4096];
+	struct store *db;	  /* the SQLite store (store/), or NULL */
+	struct store_out *so;	  /* its stats rows, reader thread */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -124,6 +128,7 @@ static void on_intel(void *ctx, const struct flow *f, const struct intel_sightin
 	CNT_INC(&w->pl.cnt, INTEL_HITS);
 	if (w->eng->cfg.eve_intel)
 		eve_write_intel(&w->out, w->pl.cur, f, s, dir);
+	store_out_intel(w->so, s);
 }
 
 static void on_flow_start(void *ctx, const struct packet *p, struct flow *f)
@@ -138,6 +143,7 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_flow)
 		eve_write_flow(&w->out, f, reason);
+	store_out_flow(w->so, f, reason);
 }
 
 static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struct app_tx *tx,
@@ -145,6 +151,7 @@ static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struc
 {
 	struct worker *w = ctx;
 	eve_write_tx(&w->out, &w->eng->cfg, p, f, tx, dir, level);
+	store_out_tx(w->so, p, f, tx, dir, level);
 	if (w->idb)
 		intel_match_tx(w->idb, f, tx, dir, level, p ? p->ts : f->last_ts, on_intel, w,
 			       &w->pl.cnt.c[CNT_INTEL_EXPIRED]);
@@ -163,6 +170,7 @@ static void on_alert(void *ctx, const struct packet *p, struct flow *f, const st
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_alert)
 		eve_write_alert(&w->out, &w->eng->cfg, detect_engine_ruleset(w->eng->de), p, f, a);
+	store_out_alert(w->so, detect_engine_ruleset(w->eng->de), p, f, a);
 }
 
 static void publish(struct worker *w)
@@ -176,6 +184,7 @@ static void publish(struct worker *w)
 static void worker_tick(struct worker *w, uint64_t ts)
 {
 	pipeline_tick(&w->pl, ts);
+	store_out_tick(w->so, ts);
 	if (w->eng->threaded)
 		publish(w);
 }
@@ -222,6 +231,7 @@ static void *worker_main(void *arg)
 done:
 	pipeline_end(&w->pl);
 	eve_out_flush(&w->out);
+	store_out_flush(w->so);
 	publish(w);
 	w->cpu_s = thread_cpu_s();
 	return NULL;
@@ -240,6 +250,8 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	w->pl.app.yara = e->yara;
 	w->pl.app.want_magic = c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
 	w->pl.app.store = e->store;
+	if (e->db && !(w->so = store_out_new(e->db, &w->pl.cnt)))
+		return -1;
 	w->out.enrich = e->enrich;
 	struct pipeline_out po = {.tx = on_tx,
 				  .event = on_app_event,
@@ -326,6 +338,14 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 		goto fail;
 	if (eve_out_init(&e->out, &e->eve, &e->cnt) < 0)
 		goto oom;
+	if (cfg->store_enabled) {
+		/* the workers and the reader's stats write to it */
+		e->db = store_open_for_run(cfg, outdir, e->nw + 1);
+		if (!e->db)
+			goto fail;
+		if (!(e->so = store_out_new(e->db, &e->cnt)))
+			goto oom;
+	}
 	e->w = calloc(e->nw, sizeof(*e->w));
 	if (!e->w)
 		goto oom;
@@ -407,14 +427,22 @@ static void totals(struct engine *e, struct counters *sum, bool final)
 			pthread_mutex_unlock(&w->snap_lock);
 		}
 	}
+	if (e->db)
+		store_counters(e->db, sum);
 }
 
 static void write_stats(struct engine *e, bool final)
 {
 	struct counters sum;
-	if (!e->cfg.eve_stats)
+	if (!e->cfg.eve_stats && !e->so)
 		return;
 	totals(e, &sum, final);
+	if (e->so) {
+		store_out_stats(e->so, &sum, final);
+		store_out_flush(e->so);
+	}
+	if (!e->cfg.eve_stats)
+		return;
 	eve_write_stats(&e->out, &sum, (uint64_t)now_s(e));
 	eve_out_flush(&e->out);
 }
@@ -624,6 +652,8 @@ int engine_live(struct engine *e, const char *iface, const char *bpf)
 	struct capture c;
 	e->live = true;
 	e->reader_cpu0 = thread_cpu_s();
+	if (e->db)
+		store_set_wait(e->db, false); /* at the store's cap: drop, never stall capture */
 	if (capture_open_live(&c, iface, bpf, e->cfg.snaplen, e->cfg.promisc) < 0) {
 		log_error("%s", c.err);
 		return 1;
@@ -658,6 +688,7 @@ static void stop_workers(struct engine *e)
 		for (unsigned i = 0; i < e->nw; i++) {
 			pipeline_end(&e->w[i].pl);
 			eve_out_flush(&e->w[i].out);
+			store_out_flush(e->w[i].so);
 		}
 	}
 }
@@ -693,6 +724,8 @@ static void summary(struct engine *e, const struct counters *s)
 			detect_engine_ruleset(e->de)->n_loaded);
 	fprintf(stderr, "mamori: %" PRIu64 " records written to %s; peak RSS %ld KiB\n",
 		s->c[CNT_EVE_RECORDS], e->eve.path, ru.ru_maxrss);
+	if (e->db)
+		store_summary(e->db, s);
 	/* how evenly the flows spread over the workers, and the reader's share */
 	if (e->threaded && log_enabled(LOG_DEBUG))
 		fprintf(stderr, "mamori: reader: %.2f s CPU, waited for a full ring %" PRIu64 " times\n",
@@ -740,13 +773,16 @@ int engine_finish(struct engine *e)
 	profile_summary(e);
 	if (e->de)
 		detect_engine_save_datasets(e->de);
+	if (e->db)
+		store_drain(e->db); /* the final stats count every record stored */
 	write_stats(e, true);
+	int stored = e->db ? store_finish(e->db) : 0;
 	totals(e, &s, true);
 	summary(e, &s);
 	for (unsigned i = 0; i < e->nw; i++)
 		eve_out_flush(&e->w[i].out);
 	eve_out_flush(&e->out);
-	return eve_close(&e->eve) < 0 ? 3 : 0;
+	return eve_close(&e->eve) < 0 || stored < 0 ? 3 : 0;
 }
 
 void engine_free(struct engine *e)
@@ -767,12 +803,15 @@ void engine_free(struct engine *e)
 				eve_out_free(&w->out);
 			if (w->ring.buf)
 				ring_destroy(&w->ring);
+			store_out_free(w->so);
 			pthread_mutex_destroy(&w->snap_lock);
 		}
 		free(e->w);
 	}
 	if (e->out.batch)
 		eve_out_free(&e->out);
+	store_out_free(e->so);
+	store_free(e->db);
 	eve_close(&e->eve);
 	detect_engine_free(e->de);
 	app_yara_free(e->yara);

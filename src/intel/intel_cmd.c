@@ -15,11 +15,14 @@
 #include <time.h>
 
 #include "intel/import.h"
+#include "store/hunt_cmd.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mamori intel check [--format NAME] FILE|DIR...\n"
+		"       mamori intel import [options] FEED...  (keep feeds, retro-hunt the store;\n"
+		"                                             'mamori intel import --help')\n"
 		"       mamori intel reload [-o DIR | --pid PID]\n\n"
 		"Load intel files and report what loaded, what was skipped and why:\n"
 		"STIX 2.1 and 2.0 bundles (indicator patterns), MISP events, API responses\n"
@@ -120,6 +123,8 @@ int intel_cmd(int argc, char **argv)
 		return check(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "reload"))
 		return intel_reload_cmd(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "import"))
+		return hunt_cmd(argc - 1, argv + 1, true);
 	bool help = argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 	usage(help ? stdout : stderr);
 	return help ? 0 : 2;

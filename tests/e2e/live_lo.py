@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """live_lo: `mamori live lo --bpf ...` sees UDP datagrams sent to 127.0.0.1,
 stops cleanly on SIGINT and on SIGTERM, and flushes its flow and stats
-records. Needs permission to capture (root or CAP_NET_RAW); skips otherwise.
+records (to eve.json and to the store). Needs permission to capture (root or CAP_NET_RAW); skips otherwise.
 
 usage: live_lo.py MAMORI
 """
-import json, os, signal, socket, subprocess, sys, tempfile, time
+import json, os, signal, socket, sqlite3, subprocess, sys, tempfile, time
 
 mamori = sys.argv[1]
 passed = failed = 0
@@ -50,5 +50,9 @@ for sig, port in ((signal.SIGINT, 39991), (signal.SIGTERM, 39992)):
         check(len(flows) == 1 and flows[0]["flow"]["reason"] == "shutdown", f"{sig.name}: flow ended by shutdown")
         check(len(stats) >= 2, f"{sig.name}: periodic and final stats ({len(stats)})")
         check(stats and stats[-1]["stats"]["capture"]["packets"] == 25, f"{sig.name}: 25 packets counted")
+        con = sqlite3.connect(os.path.join(tmp, "mamori.db"))
+        n = con.execute("SELECT count(*) FROM flow WHERE dp=? AND pkts_ts=25", (port,)).fetchone()[0]
+        con.close()
+        check(n == 1, f"{sig.name}: the flow is in the store")
 print(f"live_lo: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
