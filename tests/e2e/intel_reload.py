@@ -9,7 +9,7 @@ permission to capture on lo (root or CAP_NET_RAW); skips otherwise.
 
 usage: intel_reload.py MAMORI
 """
-import json, os, signal, socket, subprocess, sys, tempfile, time
+import atexit, json, os, signal, socket, subprocess, sys, tempfile, time
 
 mamori = sys.argv[1]
 PORT = 39993
@@ -43,6 +43,7 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.Popen([mamori, "live", "lo", "--bpf", f"udp port {PORT}", "-w", "2",
                           "-o", out, "-I", intel, "--set", "stats.interval=1"],
                          stderr=subprocess.PIPE, text=True, env=dict(os.environ, TZ="UTC"))
+    atexit.register(lambda: p.poll() is None and p.kill())  # never left running
     time.sleep(1.5)
     if p.poll() is not None:
         err = p.stderr.read()
