@@ -441,8 +441,12 @@ static void hunt_one(struct hunt *h, const struct ioc_hit *hit)
 		}
 		break;
 	case IOC_SHA1:
-		if (store_unhex(v, strlen(v), b, 20) == 0)
-			hunt_key(h, hit, h->file_sha1, 0, b, 20, "fileinfo.sha1");
+		if (store_unhex(v, strlen(v), b, 20) < 0)
+			break;
+		hunt_key(h, hit, h->file_sha1, 0, b, 20, "fileinfo.sha1");
+		/* and as a certificate's fingerprint, for the same reason */
+		if ((id = lookup_id(h->cert_get, b, 20, true)))
+			hunt_key(h, hit, h->tls_cert, id, NULL, 0, "tls.fingerprint");
 		break;
 	case IOC_SHA256:
 		if (store_unhex(v, strlen(v), b, 32) == 0)

@@ -10,7 +10,8 @@
  *   JA3 / JA4           tls.ja3, tls.ja3s / tls.ja4
  *   certificates        tls.fingerprint
  *   file hashes         fileinfo.md5, fileinfo.sha1, fileinfo.sha256 (an MD5 also
- *                       as tls.ja3 and tls.ja3s: plain lists cannot tell them apart)
+ *                       as tls.ja3 and tls.ja3s, a SHA-1 as tls.fingerprint: plain
+ *                       lists cannot tell them apart)
  *   e-mail addresses    nothing stored holds them: counted, not checked
  *
  * One sighting per indicator and matched field: first and last time, the
