@@ -278,6 +278,7 @@ int main(int argc, char **argv)
 	o.wait = true;
 	o.bulk = !incremental;
 	o.stats_interval = 300;
+	o.cache_mb = 64; /* as store.cache-mb */
 	struct store *s = store_open(out, &o);
 	if (!s)
 		return 1;

@@ -607,6 +607,8 @@ static void profile_summary(struct engine *e)
 int engine_finish(struct engine *e)
 {
 	struct counters s;
+	if (e->db)
+		store_set_wait(e->db, true); /* input is over: the last batches wait for room */
 	stop_workers(e);
 	profile_summary(e);
 	if (e->db)

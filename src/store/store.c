@@ -50,6 +50,7 @@ void store_opts_from_config(struct store_opts *o, const struct config *cfg, uint
 	o->retention_days = cfg->store_retention_days;
 	o->retention_bytes = (uint64_t)cfg->store_retention_max_mb * 1024 * 1024;
 	o->stats_interval = cfg->store_stats_interval;
+	o->cache_mb = cfg->store_cache_mb;
 	o->wait = true;
 }
 
@@ -184,9 +185,11 @@ struct store *store_open(const char *path, const struct store_opts *o)
 		log_error("%s: %s", path, err);
 		goto fail;
 	}
-	if (o->max_pages) {
-		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%u", o->max_pages);
+	if (o->max_pages || o->cache_mb) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%u; PRAGMA cache_size=%lld",
+			 o->max_pages ? o->max_pages : 1073741823u,
+			 o->cache_mb ? -(long long)o->cache_mb * 1024 : -2000ll);
 		store_db_exec(s->db, sql);
 	}
 	s->newest = meta_newest(s->db);

@@ -55,6 +55,7 @@ struct store_opts {
 	uint32_t stats_interval;  /* seconds between stats rows (the final one is kept) */
 	bool wait;		  /* at the cap: wait (files) rather than drop (live) */
 	bool bulk;		  /* a new store loaded in bulk: indexes built by store_finish */
+	uint32_t cache_mb;	  /* the writer's page cache; 0: SQLite's default */
 	uint32_t max_pages;	  /* 0, or a cap on the file's pages (a full disk, for tests) */
 };
 

@@ -158,7 +158,7 @@ int store_db_open(const char *path, bool readonly, bool bulk, sqlite3 **db, char
 		 bulk	    ? -1048576
 		 : readonly ? -131072
 			    : -32768,
-		 readonly ? 1073741824ll : 0ll);
+		 readonly ? 2147418112ll : 0ll);
 	if (store_db_exec(*db, sql) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(*db));
 		sqlite3_close(*db);
