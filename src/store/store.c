@@ -273,11 +273,15 @@ int store_finish(struct store *s)
 	}
 	if (s->db) {
 		if (s->o.bulk && s->loaded) {
+			/* a rollback journal while the indexes are built: their pages go
+			 * to the file once, not through the WAL and a checkpoint */
 			log_info("store: building the indexes");
+			store_db_exec(s->db, "PRAGMA journal_mode=DELETE");
 			if (store_db_migrate(s->db, STORE_SCHEMA_VERSION, err, sizeof(err)) < 0) {
 				log_error("%s: %s", s->path, err);
 				s->failed = true;
 			}
+			store_db_exec(s->db, "PRAGMA journal_mode=WAL");
 		}
 		store_db_finalize(s);
 		if (sqlite3_close(s->db) != SQLITE_OK) {

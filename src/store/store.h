@@ -202,7 +202,9 @@ struct store_rec {
 
 struct store_out;
 
-/* A producer's handle; cnt (borrowed) receives its counts. NULL on OOM. */
+/* A producer's handle (free with store_out_free, before store_free); it
+ * takes one of the store's batches. cnt (borrowed) receives its counts.
+ * NULL on OOM or when more producers than store_opts.producers ask. */
 struct store_out *store_out_new(struct store *s, struct counters *cnt);
 /* Hand over what is batched, then free. */
 void store_out_free(struct store_out *o);
