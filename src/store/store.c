@@ -109,6 +109,17 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		store_write_batch(s, b);
+		pthread_mutex_lock(&s->lock);
+		b->n = 0;
+		b->alen = 0;
+		b->next = s->free;
+		s->free = b;
+		s->pending--;
+		pthread_cond_broadcast(&s->room);
+		if (!s->pending)
+			pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+
 		/* retention: a chunk between batches while there is work, and a
 		 * look every minute */
 		if (s->prune_active)
@@ -119,16 +130,7 @@ static void *writer_main(void *arg)
 			if ((double)t.tv_sec + (double)t.tv_nsec / 1e9 - s->last_prune >= 60.0)
 				store_prune_step(s, true);
 		}
-
 		pthread_mutex_lock(&s->lock);
-		b->n = 0;
-		b->alen = 0;
-		b->next = s->free;
-		s->free = b;
-		s->pending--;
-		pthread_cond_broadcast(&s->room);
-		if (!s->pending)
-			pthread_cond_broadcast(&s->idle);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -283,6 +285,8 @@ int store_finish(struct store *s)
 			}
 			store_db_exec(s->db, "PRAGMA journal_mode=WAL");
 		}
+		if (s->loaded)
+			store_note_size(s);
 		store_db_finalize(s);
 		if (sqlite3_close(s->db) != SQLITE_OK) {
 			log_error("%s: closing the store failed: %s", s->path,
