@@ -62,6 +62,7 @@ static const struct ckey keys[] = {
 	{"store.queue-length", T_U32, O(store_queue_len), "8", "full batches waiting for the store's writer; at the cap file input waits and live input drops the batch (counted)"},
 	{"store.retention.days", T_U32, O(store_retention_days), "180", "records older than this (from the newest) are deleted, at open and every minute; 0 = keep"},
 	{"store.retention.max-mb", T_U32, O(store_retention_max_mb), "20480", "the store's size cap in MB; above it the oldest records are deleted; 0 = no cap"},
+	{"store.cache-mb", T_U32, O(store_cache_mb), "64", "the store writer's page cache (MB): index pages kept in memory between batches"},
 	{"store.stats-interval", T_U32, O(store_stats_interval), "300", "seconds between stats rows in the store (the final one is always kept)"},
 	{"intel.dir", T_STR, O(intel_dir), "", "a folder whose every file is intel matched live (read again on reload); 'mamori intel import' keeps feeds here; empty = intel/ beside the store"},
 	{"outputs.eve.filename", T_STR, O(eve_filename), "eve.json", "file name inside the output directory"},

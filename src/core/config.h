@@ -103,6 +103,7 @@ struct config {
 	uint32_t store_retention_days;
 	uint32_t store_retention_max_mb;
 	uint32_t store_stats_interval;
+	uint32_t store_cache_mb;
 	char intel_dir[256]; /* "" = the intel folder beside the store */
 	/* detection */
 	char classification_file[256];

@@ -764,6 +764,8 @@ static void profile_summary(struct engine *e)
 int engine_finish(struct engine *e)
 {
 	struct counters s;
+	if (e->db)
+		store_set_wait(e->db, true); /* input is over: the last batches wait for room */
 	stop_workers(e);
 	if (e->intel_loader_started) {
 		while (atomic_load(&e->intel_loading))

@@ -303,14 +303,21 @@ static void match_dns(struct mctx *c, const struct dns_msg *m, int dir)
 	}
 }
 
-/* A buffer of the transaction, checked as type t. */
+/* A buffer of the transaction, checked as type t, then as `alt` when that
+ * is not IOC_TYPE_MAX: a JA3 is an MD5 and a certificate fingerprint a SHA-1,
+ * and plain lists cannot tell such hashes apart (the retro-hunt does the
+ * same). */
 static void check_buf(struct mctx *c, const struct app_parser *ap, const void *txd, unsigned buf,
-		      int bdir, enum ioc_type t, const char *field, int dir)
+		      int bdir, enum ioc_type t, enum ioc_type alt, const char *field, int dir)
 {
 	const uint8_t *p;
 	uint32_t len;
-	if (ap->buffer && ap->buffer(txd, buf, bdir, 0, &p, &len))
-		check(c, t, p, len, field, dir);
+	if (!ap->buffer || !ap->buffer(txd, buf, bdir, 0, &p, &len))
+		return;
+	unsigned before = c->hits;
+	check(c, t, p, len, field, dir);
+	if (c->hits == before && alt != IOC_TYPE_MAX)
+		check(c, alt, p, len, field, dir);
 }
 
 static void match_http(struct mctx *c, const struct app_parser *ap, const void *txd)
@@ -368,12 +375,13 @@ unsigned intel_match_tx(const struct intel_db *db, const struct flow *f, const s
 			uint32_t len;
 			if (ap->buffer(tx->data, BUF_TLS_SNI, 0, 0, &p, &len))
 				check_host(&c, p, len, "tls.sni", 0);
-			check_buf(&c, ap, tx->data, BUF_JA3_HASH, 0, IOC_JA3, "tls.ja3", 0);
-			check_buf(&c, ap, tx->data, BUF_JA4_HASH, 0, IOC_JA4, "tls.ja4", 0);
+			check_buf(&c, ap, tx->data, BUF_JA3_HASH, 0, IOC_JA3, IOC_MD5, "tls.ja3", 0);
+			check_buf(&c, ap, tx->data, BUF_JA4_HASH, 0, IOC_JA4, IOC_TYPE_MAX, "tls.ja4",
+				  0);
 		} else if (level == 2) {
-			check_buf(&c, ap, tx->data, BUF_JA3S_HASH, 1, IOC_JA3, "tls.ja3s", 1);
+			check_buf(&c, ap, tx->data, BUF_JA3S_HASH, 1, IOC_JA3, IOC_MD5, "tls.ja3s", 1);
 		} else if (level == 3) {
-			check_buf(&c, ap, tx->data, BUF_TLS_CERT_FINGERPRINT, 1, IOC_CERT,
+			check_buf(&c, ap, tx->data, BUF_TLS_CERT_FINGERPRINT, 1, IOC_CERT, IOC_SHA1,
 				  "tls.fingerprint", 1);
 		}
 		break;

@@ -5,7 +5,10 @@
  * name and below), then dns.qname, http.host, tls.sni; fingerprints and
  * hashes their interned id or BLOB. Records matched are folded into one
  * accumulator per matched field; the bytes of records that are not flows
- * come from their flow (flow.flow_id), each flow counted once.
+ * come from their flows (flow.flow_id), each flow counted once: the flow ids
+ * are sorted and looked up in order, then the flows' rows read in row order,
+ * so that a popular fingerprint's hundreds of thousands of records cost two
+ * passes in index order instead of as many random lookups.
  */
 #include "store/hunt.h"
 
@@ -59,6 +62,44 @@ static bool keyset_add(struct keyset *k, uint64_t key)
 	return true;
 }
 
+/* A growable array of 64-bit values. */
+struct u64s {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static void u64s_push(struct u64s *a, uint64_t x)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 1024;
+		uint64_t *v = realloc(a->v, cap * sizeof(*v));
+		if (!v)
+			return; /* out of memory: those bytes are not counted */
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = x;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sort and drop repeats. */
+static void u64s_unique(struct u64s *a)
+{
+	size_t k = 0;
+	if (!a->n)
+		return;
+	qsort(a->v, a->n, sizeof(a->v[0]), cmp_u64);
+	for (size_t i = 1; i < a->n; i++)
+		if (a->v[i] != a->v[k])
+			a->v[++k] = a->v[i];
+	a->n = k + 1;
+}
+
 static void keyset_clear(struct keyset *k)
 {
 	if (k->v && k->n)
@@ -110,17 +151,18 @@ struct acc {
 	char hosts[HUNT_HOSTS_MAX * 47];
 	size_t hosts_len;
 	unsigned n_hosts;
-	struct keyset flows; /* flows whose bytes are counted */
+	struct u64s fids; /* flow_id of each record that is not a flow */
 };
 
 static void acc_reset(struct acc *a, const char *field)
 {
-	struct keyset h = a->hosts_seen, f = a->flows;
+	struct keyset h = a->hosts_seen;
+	struct u64s f = a->fids;
 	keyset_clear(&h);
-	keyset_clear(&f);
+	f.n = 0;
 	memset(a, 0, sizeof(*a));
 	a->hosts_seen = h;
-	a->flows = f;
+	a->fids = f;
 	a->field = field;
 }
 
@@ -160,7 +202,8 @@ struct hunt {
 	sqlite3_stmt *flow_src, *flow_dst, *dns_ans, *name_eq, *name_range;
 	sqlite3_stmt *dns_q, *http_host, *tls_sni, *http_url, *str_get, *cert_get;
 	sqlite3_stmt *tls_ja3, *tls_ja3s, *tls_ja4, *tls_cert, *file_md5, *file_sha1, *file_sha256;
-	sqlite3_stmt *flow_bytes;
+	sqlite3_stmt *flow_rowids, *flow_bytes;
+	struct u64s rowids;
 	struct acc acc[3];
 	bool failed;
 };
@@ -190,14 +233,8 @@ static void fold(struct hunt *h, struct acc *a, sqlite3_stmt *st, bool flows, en
 		if (flows) {
 			a->bytes[0] += (uint64_t)sqlite3_column_int64(st, 7);
 			a->bytes[1] += (uint64_t)sqlite3_column_int64(st, 8);
-		} else if (fid && keyset_add(&a->flows, fid)) {
-			sqlite3_bind_int64(h->flow_bytes, 1, (int64_t)fid);
-			sqlite3_bind_int64(h->flow_bytes, 2, (int64_t)ts);
-			if (sqlite3_step(h->flow_bytes) == SQLITE_ROW) {
-				a->bytes[0] += (uint64_t)sqlite3_column_int64(h->flow_bytes, 0);
-				a->bytes[1] += (uint64_t)sqlite3_column_int64(h->flow_bytes, 1);
-			}
-			sqlite3_reset(h->flow_bytes);
+		} else if (fid) {
+			u64s_push(&a->fids, fid);
 		}
 		if (ts >= a->last) {
 			a->last = ts;
@@ -232,11 +269,35 @@ static void fold(struct hunt *h, struct acc *a, sqlite3_stmt *st, bool flows, en
 	sqlite3_clear_bindings(st);
 }
 
+/* The bytes of the flows of a's records: their ids in index order, then
+ * their rows in row order. */
+static void flow_bytes(struct hunt *h, struct acc *a)
+{
+	u64s_unique(&a->fids);
+	h->rowids.n = 0;
+	for (size_t i = 0; i < a->fids.n; i++) {
+		sqlite3_bind_int64(h->flow_rowids, 1, (int64_t)a->fids.v[i]);
+		while (sqlite3_step(h->flow_rowids) == SQLITE_ROW)
+			u64s_push(&h->rowids, (uint64_t)sqlite3_column_int64(h->flow_rowids, 0));
+		sqlite3_reset(h->flow_rowids);
+	}
+	u64s_unique(&h->rowids);
+	for (size_t i = 0; i < h->rowids.n; i++) {
+		sqlite3_bind_int64(h->flow_bytes, 1, (int64_t)h->rowids.v[i]);
+		if (sqlite3_step(h->flow_bytes) == SQLITE_ROW) {
+			a->bytes[0] += (uint64_t)sqlite3_column_int64(h->flow_bytes, 0);
+			a->bytes[1] += (uint64_t)sqlite3_column_int64(h->flow_bytes, 1);
+		}
+		sqlite3_reset(h->flow_bytes);
+	}
+}
+
 /* Report a's sighting of indicator hit (if anything matched). */
 static void report(struct hunt *h, const struct ioc_hit *hit, struct acc *a)
 {
 	if (!a->count)
 		return;
+	flow_bytes(h, a);
 	struct intel_sighting s;
 	memset(&s, 0, sizeof(s));
 	s.ts = a->last * 1000;
@@ -441,8 +502,12 @@ static void hunt_one(struct hunt *h, const struct ioc_hit *hit)
 		}
 		break;
 	case IOC_SHA1:
-		if (store_unhex(v, strlen(v), b, 20) == 0)
-			hunt_key(h, hit, h->file_sha1, 0, b, 20, "fileinfo.sha1");
+		if (store_unhex(v, strlen(v), b, 20) < 0)
+			break;
+		hunt_key(h, hit, h->file_sha1, 0, b, 20, "fileinfo.sha1");
+		/* and as a certificate's fingerprint, for the same reason */
+		if ((id = lookup_id(h->cert_get, b, 20, true)))
+			hunt_key(h, hit, h->tls_cert, id, NULL, 0, "tls.fingerprint");
 		break;
 	case IOC_SHA256:
 		if (store_unhex(v, strlen(v), b, 32) == 0)
@@ -497,9 +562,9 @@ int store_hunt(sqlite3 *db, const struct ioc_set *set, uint64_t since_ns, const 
 	    S(file_md5, "SELECT " APP " FROM fileinfo WHERE md5=?1 AND ts>=?2"),
 	    S(file_sha1, "SELECT " APP " FROM fileinfo WHERE sha1=?1 AND ts>=?2"),
 	    S(file_sha256, "SELECT " APP " FROM fileinfo WHERE sha256=?1 AND ts>=?2"),
-	    /* the flow a record belongs to: the one with its flow_id nearest in time */
-	    S(flow_bytes, "SELECT bytes_ts, bytes_tc FROM flow WHERE flow_id=?1"
-			  " ORDER BY abs(ts-?2) LIMIT 1"),
+	    /* a record's flows: by flow_id (the index alone), then their rows */
+	    S(flow_rowids, "SELECT id FROM flow WHERE flow_id=?1"),
+	    S(flow_bytes, "SELECT bytes_ts, bytes_tc FROM flow WHERE id=?1"),
 #undef S
 	};
 	int rc = 0;
@@ -536,55 +601,15 @@ int store_hunt(sqlite3 *db, const struct ioc_set *set, uint64_t since_ns, const 
 out:
 	for (size_t i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++)
 		sqlite3_finalize(*(sqlite3_stmt **)((char *)&h + stmts[i].off));
+	free(h.rowids.v);
 	for (int i = 0; i < 3; i++) {
 		free(h.acc[i].hosts_seen.v);
-		free(h.acc[i].flows.v);
+		free(h.acc[i].fids.v);
 	}
 	return rc;
 }
 
 /* ---- intel records ---- */
-
-void hunt_put_intel(struct jbuf *jb, const struct intel_sighting *s)
-{
-	char ts[48];
-	const struct ioc_meta *m = s->meta;
-	jb_open(jb, "intel");
-	jb_str(jb, "indicator", s->indicator ? s->indicator : "");
-	jb_str_plain(jb, "type", ioc_type_name(s->type));
-	if (m && m->source)
-		jb_str(jb, "source", m->source);
-	if (m && m->actor)
-		jb_str(jb, "actor", m->actor);
-	if (m && m->campaign)
-		jb_str(jb, "campaign", m->campaign);
-	if (m && m->confidence >= 0)
-		jb_u64(jb, "confidence", (uint64_t)m->confidence);
-	if (m && m->tlp != TLP_NONE)
-		jb_str_plain(jb, "tlp", ioc_tlp_name(m->tlp));
-	if (s->matched_field)
-		jb_str(jb, "matched_field", s->matched_field);
-	if (s->value)
-		jb_str(jb, "value", s->value);
-	jb_bool(jb, "retro", s->retro);
-	if (s->retro) {
-		json_format_ts(s->first_seen, ts, sizeof(ts));
-		jb_str_plain(jb, "first_seen", ts);
-		json_format_ts(s->last_seen, ts, sizeof(ts));
-		jb_str_plain(jb, "last_seen", ts);
-		jb_u64(jb, "count", s->count);
-		jb_open_array(jb, "hosts");
-		for (const char *p = s->hosts; p && *p;) {
-			size_t n = strcspn(p, ",");
-			jb_strn(jb, NULL, (const uint8_t *)p, n);
-			p += n + (p[n] == ',');
-		}
-		jb_close_array(jb);
-	}
-	jb_u64(jb, "bytes_toserver", s->bytes_toserver);
-	jb_u64(jb, "bytes_toclient", s->bytes_toclient);
-	jb_close(jb);
-}
 
 void hunt_write_record(struct jbuf *jb, const struct intel_sighting *s)
 {
@@ -611,7 +636,7 @@ void hunt_write_record(struct jbuf *jb, const struct intel_sighting *s)
 			jb_u64(jb, "dest_port", s->dp);
 		jb_str_plain(jb, "proto", eve_proto_name(s->proto, pn, sizeof(pn)));
 	}
-	hunt_put_intel(jb, s);
+	eve_put_intel(jb, s);
 	jb_close(jb);
 }
 

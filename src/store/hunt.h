@@ -10,7 +10,8 @@
  *   JA3 / JA4           tls.ja3, tls.ja3s / tls.ja4
  *   certificates        tls.fingerprint
  *   file hashes         fileinfo.md5, fileinfo.sha1, fileinfo.sha256 (an MD5 also
- *                       as tls.ja3 and tls.ja3s: plain lists cannot tell them apart)
+ *                       as tls.ja3 and tls.ja3s, a SHA-1 as tls.fingerprint: plain
+ *                       lists cannot tell them apart)
  *   e-mail addresses    nothing stored holds them: counted, not checked
  *
  * One sighting per indicator and matched field: first and last time, the
@@ -65,8 +66,6 @@ bool hunt_internal(const struct ipset *home, int ver, const uint8_t *a);
 
 /* An EVE intel record of a sighting ("timestamp" ... "intel":{...}). */
 void hunt_write_record(struct jbuf *jb, const struct intel_sighting *s);
-/* Just its "intel" object. */
-void hunt_put_intel(struct jbuf *jb, const struct intel_sighting *s);
 
 /* A sighting from a row of the intel table whose columns from `col` are:
  * type, indicator, field, value, source, actor, campaign, confidence, tlp,

@@ -76,7 +76,7 @@ static void usage(FILE *out, const char *cmd, bool keep)
 		"  -q, --quiet          errors only\n\n"
 		"exit status: 0 ok (also without sightings); 1 a feed could not be read, or\n"
 		"the store could not be read or written; 2 usage.\n",
-		cmd,
+		keep ? "intel import" : cmd,
 		keep ? "Keep the feeds in the intel folder (intel.dir; default: intel/ beside the\n"
 		       "store), where mamori read and mamori live load them, then hunt with them.\n"
 		     : "The feeds are not kept (mamori intel import keeps them).\n");

@@ -382,7 +382,7 @@ static void json_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 		struct ioc_meta m;
 		hunt_sighting_from_row(st, C_X, &s, &m);
 		json_head(jb, st, "intel", false);
-		hunt_put_intel(jb, &s);
+		eve_put_intel(jb, &s);
 		break;
 	}
 	case STORE_STATS:

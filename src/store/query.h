@@ -30,8 +30,9 @@ struct store_query {
  * or -1 after a message (a bad host or domain, an SQLite error). */
 int64_t store_query_run(struct sqlite3 *db, const struct store_query *q, FILE *out);
 
-/* Open a store for reading: a missing file or a newer schema is an error
- * (message printed); an older schema is migrated first. 0 or -1. */
+/* Open a store for reading (close with sqlite3_close): a missing file or a
+ * newer schema is an error (message printed); an older schema is migrated
+ * first. 0 or -1. */
 int store_open_reader(const char *path, struct sqlite3 **db);
 
 /* The store's clock (its newest traffic record, never after now), in µs:

@@ -50,6 +50,7 @@ void store_opts_from_config(struct store_opts *o, const struct config *cfg, uint
 	o->retention_days = cfg->store_retention_days;
 	o->retention_bytes = (uint64_t)cfg->store_retention_max_mb * 1024 * 1024;
 	o->stats_interval = cfg->store_stats_interval;
+	o->cache_mb = cfg->store_cache_mb;
 	o->wait = true;
 }
 
@@ -108,6 +109,17 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		store_write_batch(s, b);
+		pthread_mutex_lock(&s->lock);
+		b->n = 0;
+		b->alen = 0;
+		b->next = s->free;
+		s->free = b;
+		s->pending--;
+		pthread_cond_broadcast(&s->room);
+		if (!s->pending)
+			pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+
 		/* retention: a chunk between batches while there is work, and a
 		 * look every minute */
 		if (s->prune_active)
@@ -118,16 +130,7 @@ static void *writer_main(void *arg)
 			if ((double)t.tv_sec + (double)t.tv_nsec / 1e9 - s->last_prune >= 60.0)
 				store_prune_step(s, true);
 		}
-
 		pthread_mutex_lock(&s->lock);
-		b->n = 0;
-		b->alen = 0;
-		b->next = s->free;
-		s->free = b;
-		s->pending--;
-		pthread_cond_broadcast(&s->room);
-		if (!s->pending)
-			pthread_cond_broadcast(&s->idle);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -184,9 +187,11 @@ struct store *store_open(const char *path, const struct store_opts *o)
 		log_error("%s: %s", path, err);
 		goto fail;
 	}
-	if (o->max_pages) {
-		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%u", o->max_pages);
+	if (o->max_pages || o->cache_mb) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%u; PRAGMA cache_size=%lld",
+			 o->max_pages ? o->max_pages : 1073741823u,
+			 o->cache_mb ? -(long long)o->cache_mb * 1024 : -2000ll);
 		store_db_exec(s->db, sql);
 	}
 	s->newest = meta_newest(s->db);
@@ -270,12 +275,18 @@ int store_finish(struct store *s)
 	}
 	if (s->db) {
 		if (s->o.bulk && s->loaded) {
+			/* a rollback journal while the indexes are built: their pages go
+			 * to the file once, not through the WAL and a checkpoint */
 			log_info("store: building the indexes");
+			store_db_exec(s->db, "PRAGMA journal_mode=DELETE");
 			if (store_db_migrate(s->db, STORE_SCHEMA_VERSION, err, sizeof(err)) < 0) {
 				log_error("%s: %s", s->path, err);
 				s->failed = true;
 			}
+			store_db_exec(s->db, "PRAGMA journal_mode=WAL");
 		}
+		if (s->loaded)
+			store_note_size(s);
 		store_db_finalize(s);
 		if (sqlite3_close(s->db) != SQLITE_OK) {
 			log_error("%s: closing the store failed: %s", s->path,

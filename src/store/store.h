@@ -55,6 +55,7 @@ struct store_opts {
 	uint32_t stats_interval;  /* seconds between stats rows (the final one is kept) */
 	bool wait;		  /* at the cap: wait (files) rather than drop (live) */
 	bool bulk;		  /* a new store loaded in bulk: indexes built by store_finish */
+	uint32_t cache_mb;	  /* the writer's page cache; 0: SQLite's default */
 	uint32_t max_pages;	  /* 0, or a cap on the file's pages (a full disk, for tests) */
 };
 
@@ -201,7 +202,9 @@ struct store_rec {
 
 struct store_out;
 
-/* A producer's handle; cnt (borrowed) receives its counts. NULL on OOM. */
+/* A producer's handle (free with store_out_free, before store_free); it
+ * takes one of the store's batches. cnt (borrowed) receives its counts.
+ * NULL on OOM or when more producers than store_opts.producers ask. */
 struct store_out *store_out_new(struct store *s, struct counters *cnt);
 /* Hand over what is batched, then free. */
 void store_out_free(struct store_out *o);

@@ -93,6 +93,8 @@ void store_write_batch(struct store *s, const struct store_batch *b);
 /* Delete one chunk of what retention says is too old or over the size cap;
  * true while more is left. `force` re-evaluates the cutoff now. */
 bool store_prune_step(struct store *s, bool force);
+/* Set the store.bytes gauge to the file's size. */
+void store_note_size(struct store *s);
 /* The store's clock: its newest traffic record, but never after now (µs). */
 int64_t store_clock(const struct store *s);
 

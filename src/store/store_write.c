@@ -523,6 +523,11 @@ static int64_t used_bytes(struct store *s)
 	return pages < 0 || free_pages < 0 || psz < 0 ? 0 : (pages - free_pages) * psz;
 }
 
+void store_note_size(struct store *s)
+{
+	used_bytes(s);
+}
+
 /* While the store is over its size cap: the oldest share of the time span,
  * as much as the excess over 90% of the cap (records come at a roughly even
  * rate). INT64_MIN when under the cap or without records. */
