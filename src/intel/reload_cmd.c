@@ -42,6 +42,21 @@ static long read_pid(const char *dir)
 	return pid;
 }
 
+int intel_reload_running(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/mamori.pid", dir);
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+	if (!f)
+		return 0;
+	int ok = fscanf(f, "%ld", &pid) == 1 && pid > 1;
+	fclose(f);
+	if (!ok || kill((pid_t)pid, SIGHUP) < 0)
+		return 0;
+	return (int)pid;
+}
+
 int intel_reload_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "intel/import.h"
+#include "intel/intel_cmd.h"
 #include "store/hunt.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -235,6 +236,17 @@ int hunt_cmd(int argc, char **argv, bool keep)
 			 argv[i], r.format, r.loaded, r.duplicates, r.skipped);
 		if (keep && keep_feed(argv[i], dir) < 0)
 			feed_failed = true;
+	}
+	if (keep && !feed_failed) {
+		/* a 'mamori live' writing beside the store matches the new feeds now */
+		char live[4200];
+		const char *slash = strrchr(path, '/');
+		snprintf(live, sizeof(live), "%.*s", slash ? (int)(slash - path) : 1,
+			 slash ? path : ".");
+		int pid = intel_reload_running(live);
+		if (pid)
+			log_info("intel: asked the running mamori (process %d) to reload its intel",
+				 pid);
 	}
 	if (keep && access(path, F_OK) != 0) {
 		log_info("intel: no store at %s yet: nothing to hunt", path);

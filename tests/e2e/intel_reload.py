@@ -4,7 +4,9 @@ file changes, `mamori intel reload -o DIR` (SIGHUP through DIR/mamori.pid) swaps
 the new set while capture goes on: datagrams sent at a steady rate before, during and
 after the reload are all counted (none lost), flows to the address added by the
 reload raise intel records, flows to the address it removed no longer do. The new
-file holds 100,000 further addresses so that loading it takes a while. Needs
+file holds 100,000 further addresses so that loading it takes a while. Then
+`mamori intel import` keeps a partner's feed beside the live run's store and makes it
+reload again: the feed's address is matched from then on. Needs
 permission to capture on lo (root or CAP_NET_RAW); skips otherwise.
 
 usage: intel_reload.py MAMORI
@@ -82,6 +84,22 @@ with tempfile.TemporaryDirectory() as tmp:
     s3 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     burst("127.0.0.3", 50, s2)  # matched by the new set
     burst("127.0.0.2", 50, s3)  # no longer matched
+    # 'mamori intel import' keeps a feed in intel/ beside the store the live run
+    # writes (OUT/mamori.db), retro-hunts it, and makes the live run reload
+    feed = os.path.join(tmp, "partner.txt")
+    with open(feed, "w") as f:
+        f.write("127.0.0.4\n")
+    r = subprocess.run([mamori, "intel", "import", "--store", os.path.join(out, "mamori.db"), feed],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "reload its intel" in r.stderr, f"intel import: {r.returncode} {r.stderr[-300:]}")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        st = stats_of(os.path.join(out, "eve.json"))
+        if st and st.get("intel", {}).get("reloads") == 2:
+            break
+        burst("127.0.0.1", 20)
+    s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    burst("127.0.0.4", 50, s4)  # matched through the imported feed
     time.sleep(1.2)
     p.send_signal(signal.SIGTERM)
     try:
@@ -98,11 +116,12 @@ with tempfile.TemporaryDirectory() as tmp:
     by_dst = {}
     for r in intel_recs:
         by_dst[r["dest_ip"]] = by_dst.get(r["dest_ip"], 0) + 1
-    check(st["intel"]["reloads"] == 1 and st["intel"]["reload_failures"] == 0,
-          f"one reload: {st['intel']}")
-    check(st["intel"]["indicators"] == 100001, f"indicators after reload: {st['intel']}")
-    check(by_dst == {"127.0.0.2": 1, "127.0.0.3": 1},
-          f"intel records: one flow to 127.0.0.2 before, one to 127.0.0.3 after: {by_dst}")
+    check(st["intel"]["reloads"] == 2 and st["intel"]["reload_failures"] == 0,
+          f"two reloads: {st['intel']}")
+    check(st["intel"]["indicators"] == 100002, f"indicators after the reloads: {st['intel']}")
+    check(by_dst == {"127.0.0.2": 1, "127.0.0.3": 1, "127.0.0.4": 1},
+          f"intel records: one flow to 127.0.0.2 before, one to 127.0.0.3 after, one to "
+          f"127.0.0.4 after the import: {by_dst}")
     check(st["capture"]["packets"] == sent, f"every datagram counted: {st['capture']['packets']} of {sent}")
     check(st["capture"]["kernel_drops"] == 0 and st["capture"]["ring_drops"] == 0,
           f"no drops: {st['capture']}")
