@@ -220,11 +220,9 @@ static int csv_load(struct ioc_set *s, const uint8_t *d, size_t n, const struct 
 			}
 			snprintf(why, sizeof(why), "%s column: not a valid %s", names[c],
 				 ioc_type_name(t));
-			if (ioc_report_add(s, r, t, v + skip, len - skip, meta, why, line) < 0) {
-				snprintf(err, errlen, "line %llu: out of memory",
-					 (unsigned long long)line);
+			if (ioc_report_add_line(s, r, t, v + skip, len - skip, meta, why, line, err,
+						errlen) < 0)
 				return -1;
-			}
 		}
 	}
 	return 0;

@@ -85,11 +85,9 @@ static int dataset_load(struct ioc_set *s, const uint8_t *d, size_t n,
 				continue;
 			}
 		}
-		if (ioc_report_add(s, r, t, val + skip, vl - skip, meta,
-				   "not a valid value of its type", line) < 0) {
-			snprintf(err, errlen, "line %llu: out of memory", (unsigned long long)line);
+		if (ioc_report_add_line(s, r, t, val + skip, vl - skip, meta,
+					"not a valid value of its type", line, err, errlen) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }

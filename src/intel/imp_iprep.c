@@ -109,11 +109,9 @@ static int iprep_load(struct ioc_set *s, const uint8_t *d, size_t n,
 		const struct ioc_meta *have = id != UINT32_MAX ? ioc_meta_get(s, id) : NULL;
 		if (!have || have->confidence != m.confidence)
 			id = metas[cat] = ioc_meta_add(s, &m);
-		if (id == UINT32_MAX ||
-		    ioc_report_add(s, r, t, v, alen, id, "not a valid address", line) < 0) {
-			snprintf(err, errlen, "line %llu: out of memory", (unsigned long long)line);
+		if (ioc_report_add_line(s, r, t, v, alen, id, "not a valid address", line, err,
+					errlen) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }

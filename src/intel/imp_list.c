@@ -79,11 +79,9 @@ static int list_load(struct ioc_set *s, const uint8_t *d, size_t n, const struct
 					line);
 			continue;
 		}
-		if (ioc_report_add(s, r, t, v + skip, (size_t)(ve - v) - skip, meta,
-				   "not a valid value of its type", line) < 0) {
-			snprintf(err, errlen, "line %llu: out of memory", (unsigned long long)line);
+		if (ioc_report_add_line(s, r, t, v + skip, (size_t)(ve - v) - skip, meta,
+					"not a valid value of its type", line, err, errlen) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }

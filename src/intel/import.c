@@ -68,6 +68,17 @@ int ioc_report_add(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, con
 	return rc == -2 ? -2 : 0;
 }
 
+int ioc_report_add_line(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, const char *v,
+			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line, char *err,
+			size_t errlen)
+{
+	if (meta == UINT32_MAX || ioc_report_add(s, r, t, v, len, meta, invalid_reason, line) < 0) {
+		snprintf(err, errlen, "line %llu: out of memory", (unsigned long long)line);
+		return -1;
+	}
+	return 0;
+}
+
 const struct ioc_importer *ioc_importer_find(const char *name)
 {
 	for (size_t i = 0; i < N_IMPORTERS; i++)

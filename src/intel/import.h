@@ -42,6 +42,11 @@ void ioc_report_note(struct ioc_report *r, const char *reason, uint64_t where);
  * `invalid_reason`. Returns -2 out of memory, else 0. */
 int ioc_report_add(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, const char *v,
 		   size_t len, uint32_t meta, const char *invalid_reason, uint64_t where);
+/* The same for line-oriented files: -1 out of memory (also when meta is
+ * UINT32_MAX, a failed ioc_meta_add), with err "line N: out of memory". */
+int ioc_report_add_line(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, const char *v,
+			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line, char *err,
+			size_t errlen);
 
 struct ioc_importer {
 	const char *name;
