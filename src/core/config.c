@@ -108,6 +108,49 @@ static const struct ckey keys[] = {
 	{"reputation-categories-file", T_STR, O(reputation_categories), "", "IP reputation categories (id,shortname,description per line) named by the iprep keyword"},
 	{"reputation-files", T_LIST, O(reputation_files), "", "IP reputation files (address[/len],category,score per line), comma-separated or a YAML list; relative to default-reputation-path"},
 	{"default-reputation-path", T_STR, O(reputation_path), "", "folder of relative reputation-files; empty = the current folder"},
+	{"analytics.enabled", T_BOOL, O(an_enabled), "true", "behaviour analytics (docs/analytics.md): scans, beacons, DNS tunnels, exfiltration, zones, darknet, personal data, daily counters"},
+	{"outputs.eve.analytics", T_BOOL, O(eve_analytics), "true", "write the analytics' records (scan, beacon, dns_tunnel, exfil, zone, darknet, pii, daily)"},
+	{"analytics.ring-size", T_SIZE, O(an_ring_size), "4mb", "bytes of observation ring from each worker to the analytics; full: file input waits, live input drops (analytics.obs_dropped)"},
+	{"analytics.pending-max", T_SIZE, O(an_pending_max), "256mb", "observation bytes held while a slower worker finishes a second; at the cap they are dropped (analytics.obs_dropped)"},
+	{"analytics.flow-states", T_U32, O(an_flow_states), "262144", "flows with analytics state (TLS/HTTP name, personal-data scanners) at once; beyond it flows go without (analytics.flow_state_full)"},
+	{"analytics.scan.enabled", T_BOOL, O(an_scan), "true", "horizontal and vertical port scans, ICMP sweeps (backscatter told apart)"},
+	{"analytics.scan.window", T_U32, O(an_scan_window), "60", "seconds of the sliding window"},
+	{"analytics.scan.hosts", T_U32, O(an_scan_hosts), "50", "distinct hosts probed on one port within the window: a horizontal scan"},
+	{"analytics.scan.ports", T_U32, O(an_scan_ports), "50", "distinct ports probed on one host within the window: a vertical scan"},
+	{"analytics.scan.sweep-hosts", T_U32, O(an_scan_sweep), "30", "distinct hosts sent ICMP echo requests within the window: a sweep"},
+	{"analytics.scan.max-sources", T_U32, O(an_scan_max_sources), "65536", "sources tracked at once; at the cap the idlest is evicted (analytics.scan.evicted)"},
+	{"analytics.beacon.enabled", T_BOOL, O(an_beacon), "true", "command-and-control beacons: regular connections from an internal host to one external peer"},
+	{"analytics.beacon.min-count", T_U32, O(an_beacon_min_count), "8", "connections in a series before it can be a beacon"},
+	{"analytics.beacon.min-interval", T_U32, O(an_beacon_min_interval), "10", "seconds: shorter intervals are not beacons"},
+	{"analytics.beacon.max-interval", T_U32, O(an_beacon_max_interval), "21600", "seconds: longer intervals are not beacons"},
+	{"analytics.beacon.max-jitter-pct", T_U32, O(an_beacon_jitter_pct), "20", "largest spread of intervals around their median, in percent of it"},
+	{"analytics.beacon.max-size-pct", T_U32, O(an_beacon_size_pct), "30", "largest spread of bytes per connection around their median, in percent"},
+	{"analytics.beacon.max-series", T_U32, O(an_beacon_max_series), "65536", "(host, peer) series tracked at once; at the cap the idlest is evicted (analytics.beacon.evicted)"},
+	{"analytics.dns-tunnel.enabled", T_BOOL, O(an_dns_tunnel), "true", "DNS tunnels: long, high-entropy names, many subdomains of one domain, TXT/NULL volume"},
+	{"analytics.dns-tunnel.window", T_U32, O(an_dns_window), "600", "seconds per window"},
+	{"analytics.dns-tunnel.unique-subdomains", T_U32, O(an_dns_unique), "100", "distinct names below one domain within a window"},
+	{"analytics.dns-tunnel.min-label-length", T_U32, O(an_dns_label_len), "24", "a label this long counts as encoded data"},
+	{"analytics.dns-tunnel.min-entropy", T_U32, O(an_dns_entropy_x100), "350", "bits per character x100 of a label counted as encoded data"},
+	{"analytics.dns-tunnel.txt-null", T_U32, O(an_dns_txt_null), "50", "TXT and NULL queries below one domain within a window"},
+	{"analytics.dns-tunnel.max-domains", T_U32, O(an_dns_max_domains), "65536", "domains tracked at once; at the cap the idlest is evicted (analytics.dns_tunnel.evicted)"},
+	{"analytics.exfil.enabled", T_BOOL, O(an_exfil), "true", "exfiltration: outbound volume per internal host and external peer against the host's baseline"},
+	{"analytics.exfil.window", T_U32, O(an_exfil_window), "600", "seconds per window"},
+	{"analytics.exfil.min-bytes", T_SIZE, O(an_exfil_min_bytes), "10mb", "bytes out to one peer within a window before it can be exfiltration"},
+	{"analytics.exfil.baseline-factor", T_U32, O(an_exfil_baseline_factor), "10", "times the host's usual outbound bytes per window"},
+	{"analytics.exfil.ratio", T_U32, O(an_exfil_ratio), "5", "bytes out per byte in from that peer"},
+	{"analytics.exfil.hosting-weight", T_U32, O(an_exfil_hosting_weight), "2", "to hosting/VPS networks the thresholds are divided by this"},
+	{"analytics.exfil.max-hosts", T_U32, O(an_exfil_max_hosts), "65536", "internal hosts (and host-peer pairs, x4) tracked; at the cap the idlest is evicted (analytics.exfil.evicted)"},
+	{"analytics.zones.enabled", T_BOOL, O(an_zones), "true", "zone policies (analytics.zones.NAME.networks, .internet, .allow)"},
+	{"analytics.darknet.enabled", T_BOOL, O(an_darknet), "true", "darknet telescope over analytics.darknet.prefixes"},
+	{"analytics.darknet.prefixes", T_LIST, O(an_darknet_prefixes), "", "unused prefixes: every packet to them is counted per source, port, protocol and day"},
+	{"analytics.darknet.max-sources", T_U32, O(an_darknet_max_sources), "65536", "(source, port, protocol) entries per day; beyond it packets are counted as other (analytics.darknet.overflow)"},
+	{"analytics.pii.enabled", T_BOOL, O(an_pii), "true", "personal data (My Number, card numbers, e-mail, phone, postal codes) in cleartext payloads and files"},
+	{"analytics.pii.key", T_STR, O(an_pii_key), "", "hex key of the keyed hash that stands for the identifiers (same key: same hashes across runs); empty = random per run"},
+	{"analytics.pii.max-bytes", T_SIZE, O(an_pii_max_bytes), "4mb", "bytes scanned per flow direction"},
+	{"analytics.pii.max-distinct", T_U32, O(an_pii_max_distinct), "4096", "distinct identifiers remembered per flow direction (beyond: counts say at least)"},
+	{"analytics.daily.enabled", T_BOOL, O(an_daily), "true", "daily counters: potential attacks by category, distinct attacking sources, accesses per monitored address"},
+	{"analytics.daily.monitored", T_LIST, O(an_daily_monitored), "", "addresses whose accesses per day are counted; empty = every internal address reached from outside"},
+	{"analytics.daily.max-addresses", T_U32, O(an_daily_max_addresses), "4096", "monitored addresses counted per day (beyond: analytics.daily.overflow)"},
 };
 
 /* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */
@@ -162,6 +205,7 @@ static const char *const default_vars[][2] = {
 #define ADDR_PREFIX "vars.address-groups."
 #define PORT_PREFIX "vars.port-groups."
 #define DATASET_PREFIX "datasets."
+#define ZONE_PREFIX "analytics.zones."
 
 static int set_var(struct config *c, const char *key, const char *value, const char *origin)
 {
@@ -203,6 +247,78 @@ const char *config_var(const struct config *c, const char *name, bool port)
 		if (c->vars[i].port == port && !strcmp(c->vars[i].name, name))
 			return c->vars[i].value;
 	return NULL;
+}
+
+/* analytics.zones.NAME.FIELD: a zone of the zone policy analytic. */
+static int set_zone(struct config *c, const char *key, const char *value, const char *origin)
+{
+	const char *name = key + strlen(ZONE_PREFIX);
+	const char *dot = strrchr(name, '.');
+	const char *field = dot ? dot + 1 : "";
+	if (!dot || (strcmp(field, "networks") && strcmp(field, "allow") && strcmp(field, "internet"))) {
+		log_warn("%s: unknown setting '%s' (ignored; a zone has networks, internet, allow)",
+			 origin, key);
+		return 0;
+	}
+	size_t nl = (size_t)(dot - name);
+	for (size_t i = 0; i < nl; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-') {
+			nl = 0;
+			break;
+		}
+	}
+	if (nl == 0 || nl >= CONFIG_ZONE_NAME || !strncmp(name, "internet", nl)) {
+		log_error("%s: invalid zone name in '%s' (1 to %d letters, digits, '-' or '_'; not "
+			  "'internet')",
+			  origin, key, CONFIG_ZONE_NAME - 1);
+		return -1;
+	}
+	struct config_zone *z = NULL;
+	for (uint32_t i = 0; i < c->n_zones; i++)
+		if (strlen(c->zones[i].name) == nl && !memcmp(c->zones[i].name, name, nl))
+			z = &c->zones[i];
+	if (!z) {
+		if (c->n_zones == CONFIG_MAX_ZONES) {
+			log_error("%s: too many zones (cap %d)", origin, CONFIG_MAX_ZONES);
+			return -1;
+		}
+		z = &c->zones[c->n_zones++];
+		memset(z, 0, sizeof(*z));
+		memcpy(z->name, name, nl);
+	}
+	if (!strcmp(field, "internet")) {
+		if (!strcasecmp(value, "deny") || !strcasecmp(value, "allow")) {
+			z->internet_deny = !strcasecmp(value, "deny");
+			return 0;
+		}
+		log_error("%s: invalid value '%s' for '%s' (allow or deny)", origin, value, key);
+		return -1;
+	}
+	char *dst = !strcmp(field, "networks") ? z->networks : z->allow;
+	size_t cap = !strcmp(field, "networks") ? sizeof(z->networks) : sizeof(z->allow);
+	if (strlen(value) >= cap) {
+		log_error("%s: '%s' too long (cap %zu characters)", origin, key, cap - 1);
+		return -1;
+	}
+	strcpy(dst, value);
+	return 0;
+}
+
+const struct config_zone *config_zone(const struct config *c, const char *name)
+{
+	for (uint32_t i = 0; i < c->n_zones; i++)
+		if (!strcmp(c->zones[i].name, name))
+			return &c->zones[i];
+	return NULL;
+}
+
+/* Keys whose value may be a YAML sequence besides the T_LIST keys. */
+static bool zone_list_key(const char *key)
+{
+	size_t n = strlen(key);
+	return !strncmp(key, ZONE_PREFIX, strlen(ZONE_PREFIX)) &&
+	       ((n > 9 && !strcmp(key + n - 9, ".networks")) ||
+		(n > 6 && !strcmp(key + n - 6, ".allow")));
 }
 
 static const char *const dataset_types[] = {"string", "md5", "sha256", "ipv4", "ipv6", "ip"};
@@ -363,6 +479,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		return set_var(c, key, value, origin);
 	if (!k && !strncmp(key, DATASET_PREFIX, strlen(DATASET_PREFIX)))
 		return set_dataset(c, key, value, origin);
+	if (!k && !strncmp(key, ZONE_PREFIX, strlen(ZONE_PREFIX)))
+		return set_zone(c, key, value, origin);
 	if (!k) {
 		log_warn("%s: unknown setting '%s' (ignored)", origin, key);
 		return 0;
@@ -534,6 +652,12 @@ void config_dump(const struct config *c, FILE *out)
 			fprintf(out, ", hashsize %" PRIu32, d->hashsize);
 		fprintf(out, "\n");
 	}
+	for (uint32_t i = 0; i < c->n_zones; i++) {
+		const struct config_zone *z = &c->zones[i];
+		fprintf(out, "  %s%s: networks %s, internet %s, talks to %s\n", ZONE_PREFIX, z->name,
+			z->networks[0] ? z->networks : "(none)", z->internet_deny ? "deny" : "allow",
+			z->allow[0] ? z->allow : "any zone");
+	}
 }
 
 /* YAML: nested mappings become dotted keys; scalars are values. A sequence
@@ -616,7 +740,7 @@ int config_load_file(struct config *c, const char *path)
 			if (seq_depth == 0 && depth > 0 && !want_key[depth] &&
 			    path_key(stack, depth, list_key, sizeof(list_key)) == 0) {
 				const struct ckey *k = find_key(list_key);
-				if (!k || k->type != T_LIST)
+				if ((!k || k->type != T_LIST) && !zone_list_key(list_key))
 					list_key[0] = '\0';
 				list_len = 0;
 				list_val[0] = '\0';

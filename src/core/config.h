@@ -51,6 +51,19 @@ struct config_dataset {
 /* List values (comma-separated; a YAML sequence is joined with commas). */
 #define CONFIG_LIST_MAXLEN 1024
 
+/* Zones of the zone policy analytic: analytics.zones.NAME.networks (CIDR
+ * list), .internet (allow|deny), .allow (the zones it may talk to; empty:
+ * any). */
+#define CONFIG_MAX_ZONES 32
+#define CONFIG_ZONE_NAME 32
+
+struct config_zone {
+	char name[CONFIG_ZONE_NAME];
+	char networks[CONFIG_LIST_MAXLEN];
+	char allow[256]; /* comma-separated zone names; "" = any */
+	bool internet_deny;
+};
+
 struct config {
 	/* flow table */
 	uint64_t flow_memcap;
@@ -132,6 +145,39 @@ struct config {
 	char reputation_categories[256];
 	char reputation_files[CONFIG_LIST_MAXLEN];
 	char reputation_path[256];
+	/* behaviour analytics (analytics/) */
+	bool an_enabled;
+	bool eve_analytics;
+	uint64_t an_ring_size;	   /* observation ring per worker */
+	uint64_t an_pending_max;   /* observation bytes the hub holds for slower workers */
+	uint32_t an_flow_states;   /* flows with per-flow analytics state at once */
+	bool an_scan;
+	uint32_t an_scan_window, an_scan_hosts, an_scan_ports, an_scan_sweep;
+	uint32_t an_scan_max_sources;
+	bool an_beacon;
+	uint32_t an_beacon_min_count, an_beacon_min_interval, an_beacon_max_interval;
+	uint32_t an_beacon_jitter_pct, an_beacon_size_pct, an_beacon_max_series;
+	bool an_dns_tunnel;
+	uint32_t an_dns_window, an_dns_unique, an_dns_label_len, an_dns_entropy_x100;
+	uint32_t an_dns_txt_null, an_dns_max_domains;
+	bool an_exfil;
+	uint32_t an_exfil_window;
+	uint64_t an_exfil_min_bytes;
+	uint32_t an_exfil_baseline_factor, an_exfil_ratio, an_exfil_hosting_weight;
+	uint32_t an_exfil_max_hosts;
+	bool an_zones;
+	struct config_zone zones[CONFIG_MAX_ZONES];
+	uint32_t n_zones;
+	bool an_darknet;
+	char an_darknet_prefixes[CONFIG_LIST_MAXLEN];
+	uint32_t an_darknet_max_sources;
+	bool an_pii;
+	char an_pii_key[256]; /* hex; "" = a random key per run (hashes not comparable across runs) */
+	uint64_t an_pii_max_bytes;
+	uint32_t an_pii_max_distinct;
+	bool an_daily;
+	char an_daily_monitored[CONFIG_LIST_MAXLEN];
+	uint32_t an_daily_max_addresses;
 };
 
 /* Fill c with the defaults. */
@@ -159,6 +205,9 @@ const char *config_var(const struct config *c, const char *name, bool port);
 
 /* The dataset declared as datasets.NAME, or NULL. */
 const struct config_dataset *config_dataset(const struct config *c, const char *name);
+
+/* The zone declared as analytics.zones.NAME, or NULL. */
+const struct config_zone *config_zone(const struct config *c, const char *name);
 
 /* Parse sizes like "64mb", "1gb", "4096"; durations are plain seconds. */
 int config_parse_size(const char *s, uint64_t *out);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytics/analytics.h"
 #include "app/file.h"
 #include "app/http.h"
 #include "app/yara.h"
@@ -24,6 +25,7 @@
 #include "decode/decode.h"
 #include "detect/detect.h"
 #include "detect/profile.h"
+#include "detect/ruleset.h"
 #include "flow/flow.h"
 #include "intel/enrich.h"
 #include "intel/match.h"
@@ -46,6 +48,7 @@ struct worker {
 	struct intel_db *idb; /* the intel in force when last checked, or NULL */
 	uint64_t igen;	      /* its generation */
 	struct store_out *so; /* the store's records, or NULL */
+	struct an_worker *aw; /* the analytics' side, or NULL */
 	uint32_t since_snap;
 	uint64_t pkts;	/* packets given to this worker */
 	double cpu_s;	/* its thread's CPU time, set when it stops */
@@ -73,6 +76,7 @@ struct engine {
 	char outdir[4096];
 	struct store *db;	  /* the SQLite store (store/), or NULL */
 	struct store_out *so;	  /* its stats rows, reader thread */
+	struct analytics *an;	  /* behaviour analytics, or NULL */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -136,6 +140,7 @@ static void on_flow_start(void *ctx, const struct packet *p, struct flow *f)
 	struct worker *w = ctx;
 	if (w->idb)
 		intel_match_flow(w->idb, f, p->ts, on_intel, w, &w->pl.cnt.c[CNT_INTEL_EXPIRED]);
+	an_worker_flow_start(w->aw, p, f);
 }
 
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
@@ -144,6 +149,13 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 	if (w->eng->cfg.eve_flow)
 		eve_write_flow(&w->out, f, reason);
 	store_out_flow(w->so, f, reason);
+	an_worker_flow_end(w->aw, f);
+}
+
+static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *d, uint32_t n)
+{
+	struct worker *w = ctx;
+	an_worker_data(w->aw, f, dir, d, n);
 }
 
 static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struct app_tx *tx,
@@ -152,6 +164,7 @@ static void on_tx(void *ctx, const struct packet *p, struct flow *f, const struc
 	struct worker *w = ctx;
 	eve_write_tx(&w->out, &w->eng->cfg, p, f, tx, dir, level);
 	store_out_tx(w->so, p, f, tx, dir, level);
+	an_worker_tx(w->aw, p, f, tx, dir, level);
 	if (w->idb)
 		intel_match_tx(w->idb, f, tx, dir, level, p ? p->ts : f->last_ts, on_intel, w,
 			       &w->pl.cnt.c[CNT_INTEL_EXPIRED]);
@@ -170,7 +183,14 @@ static void on_alert(void *ctx, const struct packet *p, struct flow *f, const st
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_alert)
 		eve_write_alert(&w->out, &w->eng->cfg, detect_engine_ruleset(w->eng->de), p, f, a);
-	store_out_alert(w->so, detect_engine_ruleset(w->eng->de), p, f, a);
+	const struct ruleset *rs = detect_engine_ruleset(w->eng->de);
+	store_out_alert(w->so, rs, p, f, a);
+	if (w->aw) {
+		const struct rule *r = a->r;
+		const struct classtype *ct = r->classtype ? &rs->classes[r->classtype] : NULL;
+		uint8_t sev = r->priority ? r->priority : ct ? ct->priority : 3;
+		an_worker_alert(w->aw, p, f, r->sid, sev, ct ? ct->name : "alert");
+	}
 }
 
 static void publish(struct worker *w)
@@ -185,6 +205,7 @@ static void worker_tick(struct worker *w, uint64_t ts)
 {
 	pipeline_tick(&w->pl, ts);
 	store_out_tick(w->so, ts);
+	an_worker_tick(w->aw, ts);
 	if (w->eng->threaded)
 		publish(w);
 }
@@ -230,6 +251,7 @@ static void *worker_main(void *arg)
 	}
 done:
 	pipeline_end(&w->pl);
+	an_worker_stop(w->aw);
 	eve_out_flush(&w->out);
 	store_out_flush(w->so);
 	publish(w);
@@ -253,10 +275,12 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	if (e->db && !(w->so = store_out_new(e->db, &w->pl.cnt)))
 		return -1;
 	w->out.enrich = e->enrich;
+	w->aw = analytics_worker(e->an, id, &w->pl.cnt);
 	struct pipeline_out po = {.tx = on_tx,
 				  .event = on_app_event,
 				  .flow_start = on_flow_start,
 				  .flow_end = on_flow_end,
+				  .data = w->aw ? on_data : NULL,
 				  .ctx = w};
 	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
@@ -340,12 +364,14 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 		goto oom;
 	if (cfg->store_enabled) {
 		/* the workers and the reader's stats write to it */
-		e->db = store_open_for_run(cfg, outdir, e->nw + 1);
+		e->db = store_open_for_run(cfg, outdir, e->nw + 2);
 		if (!e->db)
 			goto fail;
 		if (!(e->so = store_out_new(e->db, &e->cnt)))
 			goto oom;
 	}
+	if (analytics_new(&e->cfg, &e->eve, e->db, e->enrich, e->nw, e->threaded, &e->an) < 0)
+		goto fail;
 	e->w = calloc(e->nw, sizeof(*e->w));
 	if (!e->w)
 		goto oom;
@@ -361,6 +387,8 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 			e->w[i].started = true;
 		}
 	}
+	if (analytics_start(e->an) < 0)
+		goto fail;
 	return e;
 oom:
 	log_error("out of memory setting up %u workers (lower flow.memcap or workers)", e->nw);
@@ -427,6 +455,7 @@ static void totals(struct engine *e, struct counters *sum, bool final)
 			pthread_mutex_unlock(&w->snap_lock);
 		}
 	}
+	analytics_counters(e->an, sum);
 	if (e->db)
 		store_counters(e->db, sum);
 }
@@ -654,6 +683,7 @@ int engine_live(struct engine *e, const char *iface, const char *bpf)
 	e->reader_cpu0 = thread_cpu_s();
 	if (e->db)
 		store_set_wait(e->db, false); /* at the store's cap: drop, never stall capture */
+	analytics_set_live(e->an, true);
 	if (capture_open_live(&c, iface, bpf, e->cfg.snaplen, e->cfg.promisc) < 0) {
 		log_error("%s", c.err);
 		return 1;
@@ -687,6 +717,7 @@ static void stop_workers(struct engine *e)
 	} else {
 		for (unsigned i = 0; i < e->nw; i++) {
 			pipeline_end(&e->w[i].pl);
+			an_worker_stop(e->w[i].aw);
 			eve_out_flush(&e->w[i].out);
 			store_out_flush(e->w[i].so);
 		}
@@ -767,6 +798,7 @@ int engine_finish(struct engine *e)
 	if (e->db)
 		store_set_wait(e->db, true); /* input is over: the last batches wait for room */
 	stop_workers(e);
+	analytics_finish(e->an);
 	if (e->intel_loader_started) {
 		while (atomic_load(&e->intel_loading))
 			usleep(1000);
@@ -810,6 +842,8 @@ void engine_free(struct engine *e)
 		}
 		free(e->w);
 	}
+	analytics_free(e->an);
+	e->an = NULL;
 	if (e->out.batch)
 		eve_out_free(&e->out);
 	store_out_free(e->so);

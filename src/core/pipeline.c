@@ -13,6 +13,8 @@ static void stream_data(void *ctx, struct flow *f, int dir, const uint8_t *data,
 	struct pipeline *pl = ctx;
 	(void)off;
 	app_stream_data(&pl->app, f, dir, data, len);
+	if (pl->out.data)
+		pl->out.data(pl->out.ctx, f, dir, data, len);
 	if (pl->dt)
 		detect_stream(pl->dt, f, dir, data, len);
 }
@@ -107,8 +109,11 @@ static void handle(struct pipeline *pl, struct packet *p)
 		if (f && f->pkts[0] + f->pkts[1] == 1 && pl->out.flow_start)
 			pl->out.flow_start(pl->out.ctx, p, f);
 	}
-	if (p->flow && p->proto == 17 && p->payload_len)
+	if (p->flow && p->proto == 17 && p->payload_len) {
 		app_udp_data(&pl->app, p->flow, p->dir, packet_payload(p), p->payload_len);
+		if (pl->out.data)
+			pl->out.data(pl->out.ctx, p->flow, p->dir, packet_payload(p), p->payload_len);
+	}
 	if (pl->dt)
 		detect_packet(pl->dt, p);
 	pl->cur = NULL;

@@ -27,6 +27,8 @@ struct pipeline_out {
 	/* the first packet of a flow (may be NULL) */
 	void (*flow_start)(void *ctx, const struct packet *p, struct flow *f);
 	flow_end_fn flow_end;
+	/* reassembled TCP data and UDP payloads, direction dir (may be NULL) */
+	void (*data)(void *ctx, struct flow *f, int dir, const uint8_t *d, uint32_t n);
 	void *ctx;
 };
 

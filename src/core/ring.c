@@ -139,6 +139,24 @@ const struct ring_rec *ring_peek(struct ring *r)
 	}
 }
 
+const struct ring_rec *ring_try_peek(struct ring *r)
+{
+	for (;;) {
+		if (r->c_tail == r->c_head_seen) {
+			r->c_head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+			if (r->c_tail == r->c_head_seen) {
+				release(r); /* let a waiting producer go on */
+				return NULL;
+			}
+		}
+		const struct ring_rec *rec =
+			(const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
+		if (rec->kind != RING_PAD)
+			return rec;
+		r->c_tail += rec->size;
+	}
+}
+
 void ring_pop(struct ring *r, const struct ring_rec *rec)
 {
 	r->c_tail += rec->size;

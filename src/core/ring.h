@@ -75,6 +75,8 @@ size_t ring_max_payload(const struct ring *r);
 
 /* Consumer: the next record, blocking until one arrives. */
 const struct ring_rec *ring_peek(struct ring *r);
+/* Consumer: the next record, or NULL when none is there now. */
+const struct ring_rec *ring_try_peek(struct ring *r);
 /* Consumer: done with the record returned by ring_peek. */
 void ring_pop(struct ring *r, const struct ring_rec *rec);
 

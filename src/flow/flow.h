@@ -76,6 +76,7 @@ struct flow {
 	uint16_t app_proto_orig; /* the protocol before a change (HTTP CONNECT), or 0 */
 	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
 	void *app; /* app-layer state (app/applayer.c); freed at flow end */
+	void *an;  /* analytics state (analytics/worker.c); released at flow end */
 };
 
 /* flow.detect_flags beyond the two IP-only bits */

@@ -62,6 +62,10 @@ static const char *const select_sql[STORE_KINDS] = {
 		    "t.field,t.value,t.source,t.actor,t.campaign,t.confidence,t.tlp,t.retro,"
 		    "t.first_seen,t.last_seen,t.count,t.bytes_ts,t.bytes_tc,t.hosts FROM intel t",
     [STORE_STATS] = "SELECT t.ts,NULL,NULL,NULL,NULL,NULL,NULL,t.id,t.counters FROM stats t",
+    [STORE_EVENT] = "SELECT t.ts,t.flow_id,t.proto,t.src,t.dst,t.sp,t.dp,t.id,t.type,t.severity,"
+		    "t.json FROM event t",
+    [STORE_DAILY] = "SELECT t.ts,NULL,NULL,NULL,NULL,NULL,NULL,t.id,t.kind,t.key,t.value,t.json"
+		    " FROM daily t",
 };
 
 /* The conditions: an address range at either end (:lo :hi, :n bytes), a
@@ -91,6 +95,7 @@ static const char *const host_sql[STORE_KINDS] = {
     [STORE_FILEINFO] = "t.flow_id IN (" FLOWS_OF_HOST ")",
     [STORE_ALERT] = "(t.flow_id IN (" FLOWS_OF_HOST ") OR " ENDS_IN_RANGE ")",
     [STORE_INTEL] = "(t.flow_id IN (" FLOWS_OF_HOST ") OR " ENDS_IN_RANGE ")",
+    [STORE_EVENT] = "(" ENDS_IN_RANGE ")",
 };
 
 static const char *const domain_sql[STORE_KINDS] = {
@@ -252,6 +257,12 @@ static void json_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 {
 	char b1[STORE_NAME_MAX], b2[128], b3[128], ts[48];
 	const char *v;
+	if (kind == STORE_EVENT) { /* kept whole */
+		jb_reset(jb);
+		if ((v = col_text(st, C_X + 2)))
+			jb_raw(jb, v, strlen(v));
+		return;
+	}
 	switch (kind) {
 	case STORE_FLOW: {
 		json_head(jb, st, "flow", false);
@@ -392,6 +403,18 @@ static void json_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 			jb_raw(jb, v, strlen(v));
 		}
 		break;
+	case STORE_DAILY:
+		json_head(jb, st, "daily", false);
+		jb_open(jb, "daily");
+		put_str(jb, "kind", col_text(st, C_X));
+		put_str(jb, "key", col_text(st, C_X + 1));
+		jb_u64(jb, "value", (uint64_t)sqlite3_column_int64(st, C_X + 2));
+		if ((v = col_text(st, C_X + 3))) {
+			jb_key(jb, "detail");
+			jb_raw(jb, v, strlen(v));
+		}
+		jb_close(jb);
+		break;
 	}
 	jb_close(jb);
 }
@@ -485,6 +508,13 @@ static void text_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 		break;
 	case STORE_STATS:
 		ADD("%d bytes of counters", sqlite3_column_bytes(st, C_X));
+		break;
+	case STORE_EVENT:
+		ADD("%s (severity %d)", nz(col_text(st, C_X), "?"), sqlite3_column_int(st, C_X + 1));
+		break;
+	case STORE_DAILY:
+		ADD("%s %s = %lld", nz(col_text(st, C_X), "?"), nz(col_text(st, C_X + 1), "?"),
+		    (long long)sqlite3_column_int64(st, C_X + 2));
 		break;
 	}
 #undef ADD

@@ -37,7 +37,8 @@ struct store_out {
 const char *store_kind_name(enum store_kind k)
 {
 	static const char *const names[STORE_KINDS] = {"flow",	   "dns",   "http",  "tls",
-						       "fileinfo", "alert", "intel", "stats"};
+						       "fileinfo", "alert", "intel", "stats",
+						       "event",	   "daily"};
 	return (unsigned)k < STORE_KINDS ? names[k] : "?";
 }
 
@@ -496,6 +497,15 @@ static unsigned texts(struct store_rec *r, struct store_text **t)
 	case STORE_STATS:
 		t[n++] = &r->stats.json;
 		break;
+	case STORE_EVENT:
+		t[n++] = &r->event.type;
+		t[n++] = &r->event.json;
+		break;
+	case STORE_DAILY:
+		t[n++] = &r->daily.kind;
+		t[n++] = &r->daily.key;
+		t[n++] = &r->daily.json;
+		break;
 	}
 	return n;
 }
@@ -511,8 +521,12 @@ void store_out_add(struct store_out *o, const struct store_rec *r)
 	if (tmp.kind >= STORE_KINDS)
 		return;
 	/* a stats record's one string may be longer than the others */
-	uint32_t cap = tmp.kind == STORE_STATS ? STORE_STATS_MAX : STORE_TEXT_MAX;
+	const struct store_text *big = tmp.kind == STORE_STATS	 ? &tmp.stats.json
+				       : tmp.kind == STORE_EVENT ? &tmp.event.json
+				       : tmp.kind == STORE_DAILY ? &tmp.daily.json
+								 : NULL;
 	for (unsigned i = 0; i < n; i++) {
+		uint32_t cap = t[i] == big ? STORE_STATS_MAX : STORE_TEXT_MAX;
 		if (!t[i]->p)
 			t[i]->len = 0;
 		if (t[i]->len > cap) {

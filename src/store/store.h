@@ -37,7 +37,7 @@
 #include "flow/flow.h"
 
 /* The newest schema this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Rows deleted per table and transaction while pruning. */
 #define STORE_PRUNE_CHUNK 20000
@@ -112,6 +112,8 @@ enum store_kind {
 	STORE_ALERT,
 	STORE_INTEL,
 	STORE_STATS,
+	STORE_EVENT, /* behaviour analytics records (analytics/): the whole EVE record */
+	STORE_DAILY, /* daily counters and summaries (analytics/) */
 	STORE_KINDS
 };
 
@@ -195,6 +197,14 @@ struct store_rec {
 		struct {
 			struct store_text json; /* {"counter.name": value, ...} */
 		} stats;
+		struct {
+			uint8_t severity;
+			struct store_text type, json; /* event_type, the EVE record */
+		} event;
+		struct {
+			uint64_t value;			    /* c.ts: the day's first instant */
+			struct store_text kind, key, json; /* json: the detail, may be absent */
+		} daily;
 	};
 };
 
@@ -231,6 +241,11 @@ void store_out_alert(struct store_out *o, const struct ruleset *rs, const struct
 		     const struct flow *f, const struct detect_alert *a);
 /* An intel sighting (live from a worker, or a retro-hunt's). */
 void store_out_intel(struct store_out *o, const struct intel_sighting *s);
+/* An analytics record (its EVE line) or a daily row. */
+void store_out_event(struct store_out *o, const struct store_conn *c, const char *type,
+		     uint8_t severity, const char *json, size_t len);
+void store_out_daily(struct store_out *o, uint64_t day_ts, const char *kind, const char *key,
+		     uint64_t value, const char *json, size_t len);
 /* Counters as a stats row: always when final, else at most every
  * store.stats-interval seconds (wall clock). */
 void store_out_stats(struct store_out *o, const struct counters *c, bool final);

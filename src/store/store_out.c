@@ -273,3 +273,34 @@ void store_out_intel(struct store_out *o, const struct intel_sighting *s)
 	}
 	store_out_add(o, &r);
 }
+
+void store_out_event(struct store_out *o, const struct store_conn *c, const char *type,
+		     uint8_t severity, const char *json, size_t len)
+{
+	struct store_rec r;
+	if (!o)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.kind = STORE_EVENT;
+	r.c = *c;
+	r.event.severity = severity;
+	r.event.type = txt(type);
+	r.event.json = (struct store_text){json, (uint32_t)len};
+	store_out_add(o, &r);
+}
+
+void store_out_daily(struct store_out *o, uint64_t day_ts, const char *kind, const char *key,
+		     uint64_t value, const char *json, size_t len)
+{
+	struct store_rec r;
+	if (!o)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.kind = STORE_DAILY;
+	r.c.ts = day_ts;
+	r.daily.value = value;
+	r.daily.kind = txt(kind);
+	r.daily.key = txt(key);
+	r.daily.json = (struct store_text){json, (uint32_t)len};
+	store_out_add(o, &r);
+}

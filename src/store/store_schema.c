@@ -99,6 +99,20 @@ static const struct migration migrations[] = {
      "CREATE INDEX intel_indicator ON intel(indicator);"
      "CREATE INDEX intel_fid ON intel(flow_id);"
      "CREATE INDEX stats_ts ON stats(ts);"},
+    /* Behaviour analytics: each record whole (its EVE line) with what the
+     * queries select on; daily counters and summaries, one row per day,
+     * kind and key. */
+    {3, "analytics",
+     "CREATE TABLE event(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, flow_id INTEGER,"
+     " proto INTEGER, src BLOB, dst BLOB, sp INTEGER, dp INTEGER, type TEXT NOT NULL,"
+     " severity INTEGER, json TEXT NOT NULL);"
+     "CREATE INDEX event_ts ON event(ts);"
+     "CREATE INDEX event_type ON event(type, ts);"
+     "CREATE INDEX event_src ON event(src) WHERE src IS NOT NULL;"
+     "CREATE INDEX event_dst ON event(dst) WHERE dst IS NOT NULL;"
+     "CREATE TABLE daily(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
+     " key TEXT NOT NULL, value INTEGER NOT NULL, json TEXT);"
+     "CREATE INDEX daily_ts ON daily(ts, kind);"},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -221,6 +235,9 @@ static const char *const insert_sql[STORE_KINDS] = {
 	"source,actor,campaign,confidence,tlp,retro,first_seen,last_seen,count,"
 	"bytes_ts,bytes_tc,hosts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [STORE_STATS] = "INSERT INTO stats(ts,counters) VALUES(?,?)",
+    [STORE_EVENT] = "INSERT INTO event(ts,flow_id,proto,src,dst,sp,dp,type,severity,json)"
+		    " VALUES(?,?,?,?,?,?,?,?,?,?)",
+    [STORE_DAILY] = "INSERT INTO daily(ts,kind,key,value,json) VALUES(?,?,?,?,?)",
 };
 
 int store_db_prepare(struct store *s)

@@ -399,6 +399,19 @@ static int write_rec(struct store *s, const struct store_rec *r)
 		sqlite3_bind_int64(st, 1, us(r->c.ts));
 		bind_text(st, 2, r->stats.json);
 		return step(st);
+	case STORE_EVENT:
+		i = bind_conn(st, &r->c, true);
+		bind_text(st, i++, r->event.type);
+		sqlite3_bind_int(st, i++, r->event.severity);
+		bind_text(st, i, r->event.json);
+		return step(st);
+	case STORE_DAILY:
+		sqlite3_bind_int64(st, 1, us(r->c.ts));
+		bind_text(st, 2, r->daily.kind);
+		bind_text(st, 3, r->daily.key);
+		sqlite3_bind_int64(st, 4, (int64_t)r->daily.value);
+		bind_text(st, 5, r->daily.json);
+		return step(st);
 	}
 	return SQLITE_MISUSE;
 }
@@ -497,7 +510,8 @@ int64_t store_clock(const struct store *s)
 }
 
 static const char *const record_tables[] = {"flow",	"dns",	 "http",  "tls",
-					    "fileinfo", "alert", "intel", "stats"};
+					    "fileinfo", "alert", "intel", "stats",
+					    "event",	"daily"};
 
 static int64_t pragma_int(sqlite3 *db, const char *sql)
 {
