@@ -85,6 +85,7 @@ static inline size_t an_obs_size(const struct an_obs *o)
 
 struct an_emit;
 struct enrich;
+struct ipset;
 
 /* What an analytic is given at start. Everything is borrowed for the run. */
 struct an_env {
@@ -92,7 +93,7 @@ struct an_env {
 	struct an_emit *emit;	     /* where records go (emit.c) */
 	struct counters *cnt;	     /* the hub's counters (analytics.*) */
 	const struct enrich *enrich; /* AS, country, hosting of external addresses; may be NULL */
-	const void *home;	     /* HOME_NET (an_is_home) */
+	const struct ipset *home;    /* HOME_NET (an_is_home); NULL: no address is internal */
 };
 
 /* One analytic. Every function runs on the hub's thread. */

@@ -87,8 +87,7 @@ struct analytics {
 
 bool an_is_home(const struct an_env *env, int ver, const uint8_t *addr)
 {
-	const struct analytics *a = env->home;
-	return a->has_home && ipset_match(&a->home, addr, ver);
+	return env->home && ipset_match(env->home, addr, ver);
 }
 
 bool an_is_hosting(const struct an_env *env, int ver, const uint8_t *addr)
@@ -450,8 +449,11 @@ int analytics_new(const struct config *cfg, struct eve *eve, struct store *db,
 		goto oom;
 	if (an_emit_init(&a->emit, eve, a->so, enrich, &a->cnt, cfg->eve_analytics) < 0)
 		goto oom;
-	a->env = (struct an_env){
-	    .cfg = cfg, .emit = &a->emit, .cnt = &a->cnt, .enrich = enrich, .home = a};
+	a->env = (struct an_env){.cfg = cfg,
+				 .emit = &a->emit,
+				 .cnt = &a->cnt,
+				 .enrich = enrich,
+				 .home = a->has_home ? &a->home : NULL};
 	a->w = calloc(nworkers, sizeof(*a->w));
 	a->stage = calloc(nworkers, sizeof(*a->stage));
 	if (!a->w || !a->stage)
