@@ -74,7 +74,8 @@ struct an_obs {
 	uint32_t sid;		      /* ALERT */
 	uint32_t count;		      /* RECORD: how many (records of personal data ...) */
 	/* FLOW_END: TLS SNI or HTTP host (flags say which), DNS: the first
-	 * question's name, ALERT: the classtype, RECORD: its event type */
+	 * question's name, ALERT: the classtype, RECORD: its event type;
+	 * name_len bytes, NOT terminated */
 	char name[AN_NAME_MAX];
 };
 

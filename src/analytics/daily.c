@@ -160,12 +160,17 @@ static void put_day(struct daily *d)
 	jb_str_plain(jb, "date", day);
 	jb_open(jb, "attacks");
 	jb_u64(jb, "total", d->attacks);
-	jb_open(jb, "by_category");
-	for (unsigned i = 0; i < d->n_cat; i++)
-		jb_u64(jb, d->cat[i].name, d->cat[i].n);
-	if (d->other)
-		jb_u64(jb, "other", d->other);
-	jb_close(jb);
+	/* names come from rule files and analytics: values, never keys */
+	jb_open_array(jb, "by_category");
+	for (unsigned i = 0; i <= d->n_cat; i++) {
+		if (i == d->n_cat && !d->other)
+			break;
+		jb_open(jb, NULL);
+		jb_str(jb, "category", i < d->n_cat ? d->cat[i].name : "other");
+		jb_u64(jb, "count", i < d->n_cat ? d->cat[i].n : d->other);
+		jb_close(jb);
+	}
+	jb_close_array(jb);
 	jb_u64(jb, "distinct_sources", sources);
 	jb_close(jb);
 	jb_open(jb, "accesses");
@@ -227,9 +232,14 @@ static void daily_obs(void *st, const struct an_obs *o)
 	struct daily *d = st;
 	roll(d, o->ts);
 	switch (o->kind) {
-	case AN_OBS_ALERT:
-		daily_attack(d, o->ts, o->name_len ? o->name : "alert", o->ip_ver, &o->src, 1);
+	case AN_OBS_ALERT: { /* the classtype: name_len bytes, not terminated */
+		char cat[sizeof(d->cat[0].name)];
+		size_t n = o->name_len < sizeof(cat) - 1 ? o->name_len : sizeof(cat) - 1;
+		memcpy(cat, o->name, n);
+		cat[n] = '\0';
+		daily_attack(d, o->ts, n ? cat : "alert", o->ip_ver, &o->src, 1);
 		break;
+	}
 	case AN_OBS_FLOW_START: {
 		bool watch = d->has_monitored
 				 ? ipset_match(&d->monitored, o->dst.a, o->ip_ver)
