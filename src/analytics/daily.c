@@ -141,7 +141,9 @@ static int by_count(const void *x, const void *y)
 	return memcmp(a->a.a, b->a.a, 16);
 }
 
-static void put_day(struct daily *d)
+/* Write the day's figures; now: packet time (the record's time, at most the
+ * day's last instant). */
+static void put_day(struct daily *d, uint64_t now)
 {
 	struct an_emit *em = d->env->emit;
 	char day[11], key[64];
@@ -155,8 +157,8 @@ static void put_day(struct daily *d)
 	if (top)
 		qsort(top, nt, sizeof(*top), by_count);
 
-	struct jbuf *jb = an_begin(em, (uint64_t)(d->day + 1) * 86400000000000ull - 1000, "daily",
-				   0, NULL, NULL, 0, 0, 0, 0);
+	uint64_t last = (uint64_t)(d->day + 1) * 86400000000000ull - 1000;
+	struct jbuf *jb = an_begin(em, now < last ? now : last, "daily", 0, NULL, NULL, 0, 0, 0, 0);
 	jb_str_plain(jb, "date", day);
 	jb_open(jb, "attacks");
 	jb_u64(jb, "total", d->attacks);
@@ -223,7 +225,7 @@ static void roll(struct daily *d, uint64_t ts)
 	}
 	if (day <= d->day)
 		return;
-	put_day(d);
+	put_day(d, ts);
 	reset_day(d, day);
 }
 
@@ -270,9 +272,8 @@ static void daily_tick(void *st, uint64_t now)
 static void daily_finish(void *st, uint64_t now)
 {
 	struct daily *d = st;
-	(void)now;
 	if (d->have_day)
-		put_day(d);
+		put_day(d, now);
 	d->have_day = false;
 }
 

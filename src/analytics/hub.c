@@ -201,8 +201,11 @@ static void run_epoch(struct analytics *a, bool has_tick)
 			if (n == a->sort_cap) {
 				size_t cap = a->sort_cap ? a->sort_cap * 2 : 4096;
 				const struct an_obs **nv = realloc(a->sortv, cap * sizeof(*nv));
-				if (!nv)
-					break; /* what does not fit waits for the next round */
+				if (!nv) { /* out of memory: the rest of the epoch is dropped */
+					CNT_INC(&a->cnt, AN_OBS_DROPPED);
+					off += r->size;
+					continue;
+				}
 				a->sortv = nv;
 				a->sort_cap = cap;
 			}
@@ -210,7 +213,8 @@ static void run_epoch(struct analytics *a, bool has_tick)
 			off += r->size;
 		}
 	}
-	qsort(a->sortv, n, sizeof(*a->sortv), cmp_obs);
+	if (n > 1)
+		qsort(a->sortv, n, sizeof(*a->sortv), cmp_obs);
 	for (size_t k = 0; k < n; k++)
 		feed(a, a->sortv[k]);
 	/* release what was fed */

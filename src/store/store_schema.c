@@ -259,10 +259,15 @@ int store_db_prepare(struct store *s)
 	    {offsetof(struct store, meta_put),
 	     "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)"},
 	};
-	for (int k = 0; k < STORE_KINDS; k++)
+	for (int k = 0; k < STORE_KINDS; k++) {
+		/* a bulk load has the tables of migration 1 until it finishes:
+		 * it takes no analytics records */
+		if (s->o.bulk && (k == STORE_EVENT || k == STORE_DAILY))
+			continue;
 		if (sqlite3_prepare_v3(s->db, insert_sql[k], -1, SQLITE_PREPARE_PERSISTENT,
 				       &s->ins[k], NULL) != SQLITE_OK)
 			goto fail;
+	}
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
 		sqlite3_stmt **st = (sqlite3_stmt **)((char *)s + other[i].off);
 		if (sqlite3_prepare_v3(s->db, other[i].sql, -1, SQLITE_PREPARE_PERSISTENT, st,

@@ -317,6 +317,8 @@ static int write_rec(struct store *s, const struct store_rec *r)
 	sqlite3_stmt *st = s->ins[r->kind];
 	int64_t a, b, c, d, f;
 	int rc, i;
+	if (!st)
+		return SQLITE_MISUSE;
 	switch (r->kind) {
 	case STORE_FLOW:
 		if ((rc = text_id(s, r->flow.app, &a)) != SQLITE_OK)
@@ -423,6 +425,7 @@ static uint64_t traffic_time(const struct store_rec *r)
 	case STORE_FLOW:
 		return r->flow.end > r->c.ts ? r->flow.end : r->c.ts;
 	case STORE_STATS:
+	case STORE_DAILY:
 		return 0;
 	case STORE_INTEL:
 		return r->intel.retro ? 0 : r->c.ts;
