@@ -294,6 +294,41 @@ void bb_tls_opaque(struct bb *b, struct scen_rng *r, uint8_t type, size_t n)
 	}
 }
 
+/* ---- NTP (RFC 5905) ---- */
+
+#define NTP_UNIX_OFFSET 2208988800ull /* seconds from 1900 to 1970 */
+
+static void ntp_ts(struct bb *b, uint64_t t)
+{
+	bb_u32(b, (uint32_t)(t / SCEN_S + NTP_UNIX_OFFSET));
+	bb_u32(b, (uint32_t)(((t % SCEN_S) << 32) / SCEN_S));
+}
+
+void bb_ntp_request(struct bb *b, uint64_t t)
+{
+	bb_u8(b, 0x23); /* LI 0, version 4, mode 3 (client) */
+	bb_u8(b, 0);
+	bb_u8(b, 6);
+	bb_u8(b, 0xe9);
+	bb_put(b, NULL, 36);
+	ntp_ts(b, t);
+}
+
+void bb_ntp_response(struct bb *b, uint64_t orig, uint64_t recv, uint64_t xmit)
+{
+	bb_u8(b, 0x24); /* version 4, mode 4 (server) */
+	bb_u8(b, 2);	/* stratum */
+	bb_u8(b, 6);
+	bb_u8(b, 0xe9);
+	bb_u32(b, 0x00000a3d); /* root delay ~40 ms */
+	bb_u32(b, 0x00000c0f); /* root dispersion */
+	bb_u32(b, 0xcb00717b); /* reference id: upstream 203.0.113.123 */
+	ntp_ts(b, orig - 512 * SCEN_S);
+	ntp_ts(b, orig); /* origin: the client's transmit time */
+	ntp_ts(b, recv);
+	ntp_ts(b, xmit);
+}
+
 /* ---- HTTP/1.1 (RFC 9112) ---- */
 
 void bb_http_date(char *out, size_t cap, uint64_t t)

@@ -62,6 +62,14 @@ void bb_tls_ccs(struct bb *b);
 /* Opaque records of the given content type carrying n bytes in all (at most 16 KiB each). */
 void bb_tls_opaque(struct bb *b, struct scen_rng *r, uint8_t type, size_t n);
 
+/* ---- NTP (RFC 5905) ---- */
+
+/* A version 4 client request (mode 3) sent at t. */
+void bb_ntp_request(struct bb *b, uint64_t t);
+/* The server's answer (mode 4, stratum 2, reference 203.0.113.123) to a request sent at
+ * orig, received at recv, sent back at xmit. */
+void bb_ntp_response(struct bb *b, uint64_t orig, uint64_t recv, uint64_t xmit);
+
 /* ---- HTTP/1.1 (RFC 9112) ---- */
 
 /* "Mon, 15 Jan 2024 09:00:00 GMT" for t (ns since the epoch). */

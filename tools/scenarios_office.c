@@ -277,14 +277,6 @@ static uint64_t tls_session(struct office *o, uint64_t t, struct pcapw_host *cli
 
 /* ---- NTP (RFC 5905), ICMP echo, the scan ----------------------------------------------- */
 
-#define NTP_UNIX_OFFSET 2208988800ull /* seconds from 1900 to 1970 */
-
-static void ntp_ts(struct bb *b, uint64_t t)
-{
-	bb_u32(b, (uint32_t)(t / SCEN_S + NTP_UNIX_OFFSET));
-	bb_u32(b, (uint32_t)(((t % SCEN_S) << 32) / SCEN_S));
-}
-
 static uint64_t ntp_exchange(struct office *o, uint64_t t, struct pcapw_host *cli)
 {
 	uint64_t t2 = t + 400 * SCEN_US, t3 = t2 + 20 * SCEN_US;
@@ -293,26 +285,11 @@ static uint64_t ntp_exchange(struct office *o, uint64_t t, struct pcapw_host *cl
 	cli->port = 123;
 	o->gw.port = 123;
 	bb_init(&b, o->buf, sizeof(o->buf));
-	bb_u8(&b, 0x23); /* LI 0, version 4, mode 3 (client) */
-	bb_u8(&b, 0);
-	bb_u8(&b, 6);
-	bb_u8(&b, 0xe9);
-	bb_put(&b, NULL, 36);
-	ntp_ts(&b, t);
+	bb_ntp_request(&b, t);
 	pcapw_udp_write(&o->w, t, &o->lk, cli, &o->gw, b.p, b.len);
 
 	bb_init(&b, o->buf, sizeof(o->buf));
-	bb_u8(&b, 0x24); /* version 4, mode 4 (server) */
-	bb_u8(&b, 2);	 /* stratum */
-	bb_u8(&b, 6);
-	bb_u8(&b, 0xe9);
-	bb_u32(&b, 0x00000a3d); /* root delay ~40 ms */
-	bb_u32(&b, 0x00000c0f); /* root dispersion */
-	bb_u32(&b, 0xcb00717b); /* reference id: upstream 203.0.113.123 */
-	ntp_ts(&b, t - 512 * SCEN_S);
-	ntp_ts(&b, t); /* origin: the client's transmit time */
-	ntp_ts(&b, t2);
-	ntp_ts(&b, t3);
+	bb_ntp_response(&b, t, t2, t3);
 	pcapw_udp_write(&o->w, t3, &o->lk, &o->gw, cli, b.p, b.len);
 	return t3;
 }
