@@ -177,9 +177,18 @@ int pcapw_write(struct pcapw *w, uint64_t ts_ns, const void *data, uint32_t capl
 		r = w_enqueue(w, ts_ns, data, caplen, wirelen);
 	else
 		r = w_record(w, ts_ns, data, caplen, wirelen);
-	if (r == 0)
+	if (r == 0) {
 		w->nrecords++;
+		if (w->tap)
+			w->tap(w->tap_ctx, ts_ns, data, caplen, wirelen);
+	}
 	return r;
+}
+
+void pcapw_set_tap(struct pcapw *w, pcapw_tap_fn fn, void *ctx)
+{
+	w->tap = fn;
+	w->tap_ctx = ctx;
 }
 
 int pcapw_write_raw(struct pcapw *w, const void *data, size_t len)

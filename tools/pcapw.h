@@ -48,6 +48,11 @@
 
 struct pcapw_rec;
 
+/* Called with every record pcapw_write() accepts, before buffering (so in call order, not
+ * time order): lets a generator count what it writes. data is borrowed for the call. */
+typedef void (*pcapw_tap_fn)(void *ctx, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
+			     uint32_t wirelen);
+
 /* An open pcap file. Fields are private; read them only through the functions below. */
 struct pcapw {
 	FILE *fp;
@@ -60,6 +65,8 @@ struct pcapw {
 	int err;	   /* first error, sticky */
 	struct pcapw_rec *q;
 	size_t qlen, qcap, qbytes;
+	pcapw_tap_fn tap;
+	void *tap_ctx;
 };
 
 /*
@@ -91,6 +98,9 @@ int pcapw_write(struct pcapw *w, uint64_t ts_ns, const void *data, uint32_t capl
  * last record. Not allowed in PCAPW_F_SORT mode (-EINVAL). Returns 0 or negative errno.
  */
 int pcapw_write_raw(struct pcapw *w, const void *data, size_t len);
+
+/* Install (or, with fn NULL, remove) the tap; ctx is borrowed while it is installed. */
+void pcapw_set_tap(struct pcapw *w, pcapw_tap_fn fn, void *ctx);
 
 /* Bytes written so far (the file offset of the next record; 0 in PCAPW_F_SORT mode). */
 uint64_t pcapw_tell(const struct pcapw *w);
@@ -416,9 +426,9 @@ struct pcapw_tcp_conn {
 	struct pcapw_link link;
 	struct pcapw_host host[2]; /* [PCAPW_C2S] client, [PCAPW_S2C] server; copies */
 	struct pcapw_tcp_cfg cfg;
-	uint64_t now;	   /* timestamp of the next packet; may be moved forward */
-	uint32_t nxt[2];   /* next sequence number each side sends */
-	uint32_t tsval[2]; /* last timestamp value each side sent (base + ms since start) */
+	uint64_t now;	    /* timestamp of the next packet; may be moved forward */
+	uint32_t nxt[2];    /* next sequence number each side sends */
+	uint32_t tsval[2];  /* last timestamp value each side sent (base + ms since start) */
 	bool bad_csum_next; /* the next segment gets a wrong TCP checksum (then cleared) */
 	int err;
 };

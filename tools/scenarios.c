@@ -61,11 +61,22 @@ static const struct scenario table[] = {
     {"pcap-ns", "tcp-basic in a nanosecond pcap with sub-microsecond timestamps",
      scenarios_tcp_pcap_ns},
     {"many-flows", "20,000 distinct UDP flows, one packet each way", scenarios_many_flows},
-    {"store-load", "100,000 DNS lookups, one every 20 ms, each its own flow",
-     scenarios_store_load},
+    {"store-load", "100,000 DNS lookups, one every 20 ms, each its own flow", scenarios_store_load},
     {"bad-truncated", "10 good records, then a record header claiming 1500 bytes, file ends",
      scenarios_bad_truncated},
     {"bad-lying-len", "record 6's caplen is 0x7fffffff", scenarios_bad_lying_len},
+};
+
+static const struct scenario_with_opts table_opts[] = {
+    {"behaviour",
+     "[--seed N] 2 h of a 50-host office with 10 attack behaviours mixed in; writes "
+     "OUT.truth.json",
+     behave_behaviour},
+    {"background", "[--seed N] the behaviour capture's benign traffic alone (and its truth)",
+     behave_background},
+    {"flood",
+     "[--count N] [--seed N] N SYNs (default 10,000,000) from N distinct sources, streamed",
+     behave_flood},
 };
 
 const struct scenario *scenarios_all(size_t *n)
@@ -79,6 +90,20 @@ const struct scenario *scenarios_find(const char *name)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].name, name) == 0)
 			return &table[i];
+	return NULL;
+}
+
+const struct scenario_with_opts *scenarios_all_opts(size_t *n)
+{
+	*n = sizeof(table_opts) / sizeof(table_opts[0]);
+	return table_opts;
+}
+
+const struct scenario_with_opts *scenarios_find_opts(const char *name)
+{
+	for (size_t i = 0; i < sizeof(table_opts) / sizeof(table_opts[0]); i++)
+		if (strcmp(table_opts[i].name, name) == 0)
+			return &table_opts[i];
 	return NULL;
 }
 
@@ -535,9 +560,9 @@ static size_t pppoe_wrap(uint8_t *out, uint16_t ethertype, uint16_t ppp_proto, c
 	memcpy(out, macs, 12);
 	out[12] = (uint8_t)(ethertype >> 8);
 	out[13] = (uint8_t)ethertype;
-	out[14] = 0x11;                          /* version 1, type 1 */
+	out[14] = 0x11;				  /* version 1, type 1 */
 	out[15] = ethertype == 0x8863 ? 0x09 : 0; /* PADI, or session data */
-	out[16] = 0x12;                          /* session id 0x1234 */
+	out[16] = 0x12;				  /* session id 0x1234 */
 	out[17] = 0x34;
 	size_t plen = len + (ethertype == 0x8864 ? 2 : 0);
 	out[18] = (uint8_t)(plen >> 8);
@@ -578,7 +603,8 @@ int scenarios_pppoe(const char *out_path)
 		(void)scenarios_tcp_small(&raw, &lk, SCEN_T0);
 		pcapw_host_set(&a, "2001:db8:4::1", "02:00:00:00:04:01", 40000);
 		pcapw_host_set(&b, "2001:db8:4::2", "02:00:00:00:04:02", 40001);
-		pcapw_udp_write(&raw, SCEN_T0 + 20 * SCEN_MS, &lk, &a, &b, lt_udp, sizeof(lt_udp) - 1);
+		pcapw_udp_write(&raw, SCEN_T0 + 20 * SCEN_MS, &lk, &a, &b, lt_udp,
+				sizeof(lt_udp) - 1);
 		r = pcapw_close(&raw);
 	}
 	fclose(fp);
@@ -595,9 +621,12 @@ int scenarios_pppoe(const char *out_path)
 	/* Re-read the raw records (24-byte file header, 16-byte record headers). */
 	for (size_t off = 24; off + 16 <= memlen;) {
 		const uint8_t *h = (const uint8_t *)mem + off;
-		uint32_t sec = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-		uint32_t usec = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-		uint32_t cap = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+		uint32_t sec = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+			       (uint32_t)h[3] << 24;
+		uint32_t usec = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
+				(uint32_t)h[7] << 24;
+		uint32_t cap = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 |
+			       (uint32_t)h[11] << 24;
 		if (cap > memlen - off - 16 || cap + 22 > sizeof(frame))
 			break;
 		const uint8_t *ip = h + 16;

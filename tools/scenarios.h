@@ -10,7 +10,16 @@
 #ifndef MAMORI_TOOLS_SCENARIOS_H
 #define MAMORI_TOOLS_SCENARIOS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Options of the scenarios that take them (mamori-gen --seed N, --count N). */
+struct scenario_opts {
+	uint64_t seed;	/* default 1 */
+	uint64_t count; /* default: the scenario's own */
+	bool has_seed, has_count;
+};
 
 struct scenario {
 	const char *name;    /* "tcp-basic" */
@@ -19,11 +28,23 @@ struct scenario {
 	int (*write)(const char *out_path);
 };
 
+/* The second registration form: scenarios that take options (mamori-gen --seed, --count;
+ * the summary names those each accepts). opts is borrowed. */
+struct scenario_with_opts {
+	const char *name;
+	const char *summary;
+	int (*write)(const char *out_path, const struct scenario_opts *opts);
+};
+
 /* The registration table, in listing order; *n receives its length. Static storage. */
 const struct scenario *scenarios_all(size_t *n);
 
 /* The scenario called name, or NULL. */
 const struct scenario *scenarios_find(const char *name);
+
+/* The same for the scenarios that take options. */
+const struct scenario_with_opts *scenarios_all_opts(size_t *n);
+const struct scenario_with_opts *scenarios_find_opts(const char *name);
 
 /* scenarios_office.c */
 int scenarios_office(const char *out_path);
@@ -59,6 +80,11 @@ int scenarios_pppoe(const char *out_path);
 
 /* scenarios_store.c */
 int scenarios_store_load(const char *out_path);
+
+/* behave.c: the behaviour captures and their ground truth (OUT.truth.json) */
+int behave_behaviour(const char *out_path, const struct scenario_opts *opts);
+int behave_background(const char *out_path, const struct scenario_opts *opts);
+int behave_flood(const char *out_path, const struct scenario_opts *opts);
 
 /* scenarios_bad.c */
 int scenarios_bad_malformed(const char *out_path);

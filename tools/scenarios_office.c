@@ -6,13 +6,13 @@
  * with a fixed seed, so the file is identical on every run.
  */
 #include "scenarios.h"
+#include "bb.h"
 #include "scenarios_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define OFFICE_SEED 0x6d616d6f72692121ull /* "mamori!!" */
 #define LAN_STEP    (300 * SCEN_US)	  /* per-packet clock step inside the office */
@@ -29,87 +29,6 @@ struct office {
 	struct pcapw_host web, cdn, api;
 	uint8_t buf[BUF_MAX], buf2[BUF_MAX];
 };
-
-/* ---- byte builder for application payloads -------------------------------------------- */
-
-struct bb {
-	uint8_t *p;
-	size_t cap, len;
-	int err;
-};
-
-static void bb_init(struct bb *b, uint8_t *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-	b->err = 0;
-}
-
-static void bb_put(struct bb *b, const void *d, size_t n)
-{
-	if (b->err || n > b->cap - b->len) {
-		b->err = -ENOSPC;
-		return;
-	}
-	if (d)
-		memcpy(b->p + b->len, d, n);
-	else
-		memset(b->p + b->len, 0, n);
-	b->len += n;
-}
-
-static void bb_u8(struct bb *b, uint8_t v)
-{
-	bb_put(b, &v, 1);
-}
-
-static void bb_u16(struct bb *b, uint16_t v)
-{
-	uint8_t d[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-
-	bb_put(b, d, 2);
-}
-
-static void bb_u32(struct bb *b, uint32_t v)
-{
-	uint8_t d[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-
-	bb_put(b, d, 4);
-}
-
-static void bb_str(struct bb *b, const char *s)
-{
-	bb_put(b, s, strlen(s));
-}
-
-static void bb_rand(struct bb *b, struct scen_rng *r, size_t n)
-{
-	size_t at = b->len;
-
-	bb_put(b, NULL, n);
-	if (!b->err)
-		scen_rand_bytes(r, b->p + at, n);
-}
-
-/* Reserve a big-endian length field of w bytes; bb_close() fills it with what follows. */
-static size_t bb_open(struct bb *b, unsigned w)
-{
-	size_t at = b->len;
-
-	bb_put(b, NULL, w);
-	return at;
-}
-
-static void bb_close(struct bb *b, size_t at, unsigned w)
-{
-	size_t n = b->len - at - w;
-
-	if (b->err)
-		return;
-	for (unsigned i = 0; i < w; i++)
-		b->p[at + i] = (uint8_t)(n >> (8 * (w - 1 - i)));
-}
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -155,29 +74,7 @@ static void tcp_done(struct office *o, struct pcapw_tcp_conn *c, struct pcapw_ho
 	office_fail(o, c->err);
 }
 
-static void http_date(char *out, size_t cap, uint64_t t)
-{
-	time_t s = (time_t)(t / SCEN_S);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	strftime(out, cap, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* ---- DNS (RFC 1035) ------------------------------------------------------------------ */
-
-static void dns_name(struct bb *b, const char *name)
-{
-	while (*name) {
-		const char *dot = strchr(name, '.');
-		size_t n = dot ? (size_t)(dot - name) : strlen(name);
-
-		bb_u8(b, (uint8_t)n);
-		bb_put(b, name, n);
-		name += n + (dot ? 1 : 0);
-	}
-	bb_u8(b, 0);
-}
 
 /*
  * One lookup from cli to resolver: query at t, answer 700 us later. answer is an address
@@ -194,28 +91,13 @@ static uint64_t dns_lookup(struct office *o, uint64_t t, struct pcapw_host *cli,
 	cli->port = eph_port(o);
 	resolver->port = 53;
 	bb_init(&b, o->buf, sizeof(o->buf));
-	bb_u16(&b, id);
-	bb_u16(&b, 0x0100); /* standard query, recursion desired */
-	bb_u16(&b, 1);
-	bb_u16(&b, 0);
-	bb_u16(&b, 0);
-	bb_u16(&b, 0);
-	dns_name(&b, name);
-	bb_u16(&b, qtype);
-	bb_u16(&b, 1); /* IN */
+	bb_dns_query(&b, id, name, qtype);
 	pcapw_udp_write(&o->w, t, &o->lk, cli, resolver, b.p, b.len);
 
-	o->buf[2] = 0x81;		  /* response, RD */
-	o->buf[3] = answer ? 0x80 : 0x83; /* RA, NOERROR or NXDOMAIN */
+	bb_dns_response(&b, answer ? 0 : 3, answer ? 1 : 0); /* NOERROR or NXDOMAIN */
 	if (answer) {
 		office_fail(o, pcapw_host_set(&a, answer, NULL, 0));
-		o->buf[7] = 1;
-		bb_u16(&b, 0xc00c); /* the name, compressed: the question's */
-		bb_u16(&b, qtype);
-		bb_u16(&b, 1);
-		bb_u32(&b, qtype == 28 ? 3600 : 300);
-		bb_u16(&b, a.family == 6 ? 16 : 4);
-		bb_put(&b, a.ip, a.family == 6 ? 16 : 4);
+		bb_dns_rr(&b, qtype, qtype == 28 ? 3600 : 300, a.ip, a.family == 6 ? 16 : 4);
 	}
 	office_fail(o, b.err);
 	pcapw_udp_write(&o->w, t + 700 * SCEN_US, &o->lk, resolver, cli, b.p, b.len);
@@ -301,16 +183,12 @@ static uint64_t http_session(struct office *o, uint64_t t, struct pcapw_host *cl
 		char hdr[512];
 		int n;
 
-		n = snprintf(hdr, sizeof(hdr),
-			     "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
-			     "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"
-			     "Accept-Language: ja,en-US;q=0.7,en;q=0.3\r\n"
-			     "Accept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n%s\r\n",
-			     e->path, host, windows ? ua_windows : ua_linux,
-			     e->extra ? e->extra : "");
-		pcapw_tcp_send(&c, PCAPW_C2S, hdr, (size_t)n);
+		bb_init(&b, o->buf, sizeof(o->buf));
+		bb_http_request(&b, "GET", e->path, host, windows ? ua_windows : ua_linux,
+				e->extra);
+		pcapw_tcp_send(&c, PCAPW_C2S, b.p, b.len);
 		pcapw_tcp_wait(&c, wan ? 25 * SCEN_MS : 2 * SCEN_MS); /* server think time */
-		http_date(date, sizeof(date), c.now);
+		bb_http_date(date, sizeof(date), c.now);
 		bb_init(&b, o->buf, sizeof(o->buf));
 		n = snprintf(hdr, sizeof(hdr),
 			     "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: nginx/1.24.0\r\n", e->status,
@@ -337,168 +215,6 @@ static uint64_t http_session(struct office *o, uint64_t t, struct pcapw_host *cl
 
 /* ---- TLS (RFC 8446, RFC 5246) -------------------------------------------------------- */
 
-static const uint16_t ch_suites13[] = {0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f,
-				       0xcca9, 0xcca8, 0xc02c, 0xc030, 0xc013,
-				       0xc014, 0x009c, 0x009d, 0x002f, 0x0035};
-static const uint16_t ch_suites12[] = {0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,
-				       0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035};
-static const uint16_t sig_algs[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601};
-
-/* A ClientHello record with SNI; tls13 adds supported_versions, key_share, psk modes. */
-static void tls_client_hello(struct office *o, struct bb *b, const char *sni, bool tls13,
-			     const uint8_t sid[32])
-{
-	const uint16_t *suites = tls13 ? ch_suites13 : ch_suites12;
-	size_t nsuites = tls13 ? sizeof(ch_suites13) / 2 : sizeof(ch_suites12) / 2;
-	size_t rec, hs, l, exts, e, e2;
-
-	bb_u8(b, 22);
-	bb_u16(b, 0x0301);
-	rec = bb_open(b, 2);
-	bb_u8(b, 1); /* client_hello */
-	hs = bb_open(b, 3);
-	bb_u16(b, 0x0303);
-	bb_rand(b, &o->rng, 32);
-	bb_u8(b, 32);
-	bb_put(b, sid, 32);
-	l = bb_open(b, 2);
-	for (size_t i = 0; i < nsuites; i++)
-		bb_u16(b, suites[i]);
-	bb_close(b, l, 2);
-	bb_u8(b, 1);
-	bb_u8(b, 0); /* null compression */
-	exts = bb_open(b, 2);
-	bb_u16(b, 0x0000); /* server_name */
-	e = bb_open(b, 2);
-	l = bb_open(b, 2);
-	bb_u8(b, 0); /* host_name */
-	e2 = bb_open(b, 2);
-	bb_str(b, sni);
-	bb_close(b, e2, 2);
-	bb_close(b, l, 2);
-	bb_close(b, e, 2);
-	bb_u16(b, 0x0017); /* extended_master_secret */
-	bb_u16(b, 0);
-	bb_u16(b, 0xff01); /* renegotiation_info */
-	bb_u16(b, 1);
-	bb_u8(b, 0);
-	bb_u16(b, 0x000a); /* supported_groups: x25519, secp256r1, secp384r1 */
-	bb_u16(b, 8);
-	bb_u16(b, 6);
-	bb_u16(b, 0x001d);
-	bb_u16(b, 0x0017);
-	bb_u16(b, 0x0018);
-	bb_u16(b, 0x000b); /* ec_point_formats: uncompressed */
-	bb_u16(b, 2);
-	bb_u8(b, 1);
-	bb_u8(b, 0);
-	bb_u16(b, 0x0023); /* session_ticket, empty */
-	bb_u16(b, 0);
-	bb_u16(b, 0x0010); /* ALPN: h2, http/1.1 */
-	e = bb_open(b, 2);
-	l = bb_open(b, 2);
-	bb_u8(b, 2);
-	bb_str(b, "h2");
-	bb_u8(b, 8);
-	bb_str(b, "http/1.1");
-	bb_close(b, l, 2);
-	bb_close(b, e, 2);
-	bb_u16(b, 0x0005); /* status_request: OCSP */
-	bb_u16(b, 5);
-	bb_u8(b, 1);
-	bb_u16(b, 0);
-	bb_u16(b, 0);
-	bb_u16(b, 0x000d); /* signature_algorithms */
-	bb_u16(b, (uint16_t)(2 + sizeof(sig_algs)));
-	bb_u16(b, (uint16_t)sizeof(sig_algs));
-	for (size_t i = 0; i < sizeof(sig_algs) / 2; i++)
-		bb_u16(b, sig_algs[i]);
-	if (tls13) {
-		bb_u16(b, 0x0033); /* key_share: one x25519 share */
-		bb_u16(b, 38);
-		bb_u16(b, 36);
-		bb_u16(b, 0x001d);
-		bb_u16(b, 32);
-		bb_rand(b, &o->rng, 32);
-		bb_u16(b, 0x002d); /* psk_key_exchange_modes: psk_dhe_ke */
-		bb_u16(b, 2);
-		bb_u8(b, 1);
-		bb_u8(b, 1);
-		bb_u16(b, 0x002b); /* supported_versions: TLS 1.3, TLS 1.2 */
-		bb_u16(b, 5);
-		bb_u8(b, 4);
-		bb_u16(b, 0x0304);
-		bb_u16(b, 0x0303);
-	}
-	bb_close(b, exts, 2);
-	bb_close(b, hs, 3);
-	bb_close(b, rec, 2);
-}
-
-/* ServerHello echoing sid; TLS 1.3: TLS_AES_128_GCM_SHA256 + key share, else
- * ECDHE-RSA-AES128-GCM-SHA256 (a resumed session). */
-static void tls_server_hello(struct office *o, struct bb *b, bool tls13, const uint8_t sid[32])
-{
-	size_t rec, hs, exts;
-
-	bb_u8(b, 22);
-	bb_u16(b, 0x0303);
-	rec = bb_open(b, 2);
-	bb_u8(b, 2); /* server_hello */
-	hs = bb_open(b, 3);
-	bb_u16(b, 0x0303);
-	bb_rand(b, &o->rng, 32);
-	bb_u8(b, 32);
-	bb_put(b, sid, 32);
-	bb_u16(b, tls13 ? 0x1301 : 0xc02f);
-	bb_u8(b, 0);
-	exts = bb_open(b, 2);
-	if (tls13) {
-		bb_u16(b, 0x002b);
-		bb_u16(b, 2);
-		bb_u16(b, 0x0304);
-		bb_u16(b, 0x0033);
-		bb_u16(b, 36);
-		bb_u16(b, 0x001d);
-		bb_u16(b, 32);
-		bb_rand(b, &o->rng, 32);
-	} else {
-		bb_u16(b, 0xff01);
-		bb_u16(b, 1);
-		bb_u8(b, 0);
-		bb_u16(b, 0x0017);
-		bb_u16(b, 0);
-		bb_u16(b, 0x000b);
-		bb_u16(b, 2);
-		bb_u8(b, 1);
-		bb_u8(b, 0);
-	}
-	bb_close(b, exts, 2);
-	bb_close(b, hs, 3);
-	bb_close(b, rec, 2);
-}
-
-static void tls_ccs(struct bb *b)
-{
-	static const uint8_t ccs[6] = {20, 3, 3, 0, 1, 1};
-
-	bb_put(b, ccs, sizeof(ccs));
-}
-
-/* Opaque records of the given content type carrying n bytes in all (at most 16 KiB each). */
-static void tls_opaque(struct office *o, struct bb *b, uint8_t type, size_t n)
-{
-	while (n > 0 && !b->err) {
-		size_t l = n < 16384 ? n : 16384;
-
-		bb_u8(b, type);
-		bb_u16(b, 0x0303);
-		bb_u16(b, (uint16_t)l);
-		bb_rand(b, &o->rng, l);
-		n -= l;
-	}
-}
-
 /*
  * A TLS session on port 443. TLS 1.3: ClientHello; ServerHello + CCS + one 2,900-byte
  * application_data record (the encrypted handshake); client CCS + 53-byte Finished record;
@@ -523,35 +239,35 @@ static uint64_t tls_session(struct office *o, uint64_t t, struct pcapw_host *cli
 	pcapw_tcp_handshake(&c);
 
 	bb_init(&b, o->buf, sizeof(o->buf));
-	tls_client_hello(o, &b, sni, tls13, sid);
+	bb_tls_client_hello(&b, &o->rng, sni, tls13, sid);
 	pcapw_tcp_send(&c, PCAPW_C2S, b.p, b.len);
 
 	bb_init(&b, o->buf, sizeof(o->buf));
-	tls_server_hello(o, &b, tls13, sid);
-	tls_ccs(&b);
+	bb_tls_server_hello(&b, &o->rng, tls13, sid);
+	bb_tls_ccs(&b);
 	if (tls13)
-		tls_opaque(o, &b, 23, 2900);
+		bb_tls_opaque(&b, &o->rng, 23, 2900);
 	else
-		tls_opaque(o, &b, 22, 40);
+		bb_tls_opaque(&b, &o->rng, 22, 40);
 	pcapw_tcp_send(&c, PCAPW_S2C, b.p, b.len);
 
 	bb_init(&b, o->buf, sizeof(o->buf));
-	tls_ccs(&b);
+	bb_tls_ccs(&b);
 	if (tls13)
-		tls_opaque(o, &b, 23, 53);
+		bb_tls_opaque(&b, &o->rng, 23, 53);
 	else
-		tls_opaque(o, &b, 22, 40);
-	tls_opaque(o, &b, 23, req);
+		bb_tls_opaque(&b, &o->rng, 22, 40);
+	bb_tls_opaque(&b, &o->rng, 23, req);
 	pcapw_tcp_send(&c, PCAPW_C2S, b.p, b.len);
 
 	pcapw_tcp_wait(&c, wan ? 30 * SCEN_MS : 3 * SCEN_MS);
 	bb_init(&b, o->buf, sizeof(o->buf));
-	tls_opaque(o, &b, 23, resp);
+	bb_tls_opaque(&b, &o->rng, 23, resp);
 	pcapw_tcp_send(&c, PCAPW_S2C, b.p, b.len);
 
 	pcapw_tcp_wait(&c, 2 * SCEN_S);
 	bb_init(&b, o->buf, sizeof(o->buf));
-	tls_opaque(o, &b, tls13 ? 23 : 21, tls13 ? 24 : 26);
+	bb_tls_opaque(&b, &o->rng, tls13 ? 23 : 21, tls13 ? 24 : 26);
 	pcapw_tcp_send(&c, PCAPW_C2S, b.p, b.len);
 	pcapw_tcp_close(&c, PCAPW_C2S);
 	office_fail(o, b.err);
@@ -561,14 +277,6 @@ static uint64_t tls_session(struct office *o, uint64_t t, struct pcapw_host *cli
 
 /* ---- NTP (RFC 5905), ICMP echo, the scan ----------------------------------------------- */
 
-#define NTP_UNIX_OFFSET 2208988800ull /* seconds from 1900 to 1970 */
-
-static void ntp_ts(struct bb *b, uint64_t t)
-{
-	bb_u32(b, (uint32_t)(t / SCEN_S + NTP_UNIX_OFFSET));
-	bb_u32(b, (uint32_t)(((t % SCEN_S) << 32) / SCEN_S));
-}
-
 static uint64_t ntp_exchange(struct office *o, uint64_t t, struct pcapw_host *cli)
 {
 	uint64_t t2 = t + 400 * SCEN_US, t3 = t2 + 20 * SCEN_US;
@@ -577,26 +285,11 @@ static uint64_t ntp_exchange(struct office *o, uint64_t t, struct pcapw_host *cl
 	cli->port = 123;
 	o->gw.port = 123;
 	bb_init(&b, o->buf, sizeof(o->buf));
-	bb_u8(&b, 0x23); /* LI 0, version 4, mode 3 (client) */
-	bb_u8(&b, 0);
-	bb_u8(&b, 6);
-	bb_u8(&b, 0xe9);
-	bb_put(&b, NULL, 36);
-	ntp_ts(&b, t);
+	bb_ntp_request(&b, t);
 	pcapw_udp_write(&o->w, t, &o->lk, cli, &o->gw, b.p, b.len);
 
 	bb_init(&b, o->buf, sizeof(o->buf));
-	bb_u8(&b, 0x24); /* version 4, mode 4 (server) */
-	bb_u8(&b, 2);	 /* stratum */
-	bb_u8(&b, 6);
-	bb_u8(&b, 0xe9);
-	bb_u32(&b, 0x00000a3d); /* root delay ~40 ms */
-	bb_u32(&b, 0x00000c0f); /* root dispersion */
-	bb_u32(&b, 0xcb00717b); /* reference id: upstream 203.0.113.123 */
-	ntp_ts(&b, t - 512 * SCEN_S);
-	ntp_ts(&b, t); /* origin: the client's transmit time */
-	ntp_ts(&b, t2);
-	ntp_ts(&b, t3);
+	bb_ntp_response(&b, t, t2, t3);
 	pcapw_udp_write(&o->w, t3, &o->lk, &o->gw, cli, b.p, b.len);
 	return t3;
 }

@@ -1,0 +1,180 @@
+/*
+ * behave — internals shared by the behaviour scenario files (behave*.c): the fixed network
+ * plan, the generator state, session helpers and the truth (JSON) writers. The capture is
+ * two hours of a 50-host office (benign background, behave_bg.c) with attack behaviours
+ * mixed in (one table in behave.c, one function each in behave_scan.c, behave_c2.c,
+ * behave_exfil.c, behave_zone.c); the flood is behave_flood.c. Nothing here is used outside
+ * tools/.
+ *
+ * Determinism: the background and every behaviour draw from their own scen_rng, seeded from
+ * the run's seed and a fixed per-component constant, so a behaviour's packets do not depend on
+ * the others and the background is the same with and without them.
+ */
+#ifndef MAMORI_TOOLS_BEHAVE_H
+#define MAMORI_TOOLS_BEHAVE_H
+
+#include "bb.h"
+#include "pcapw.h"
+#include "scenarios.h"
+#include "scenarios_int.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BEH_SPAN      (2 * 3600 * SCEN_S)
+#define BEH_T_END     (SCEN_T0 + BEH_SPAN)
+#define BEH_MIN(h, m) (SCEN_T0 + ((uint64_t)(h)-9) * 3600 * SCEN_S + (uint64_t)(m)*60 * SCEN_S)
+
+#define BEH_IP(a, b, c, d)                                                                         \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+/* The network plan. */
+#define BEH_OFFICE_FIRST BEH_IP(10, 10, 1, 10) /* 50 office hosts .10 - .59 */
+#define BEH_OFFICE_N	 50
+#define BEH_RESOLVER	 BEH_IP(10, 10, 0, 10)
+#define BEH_FILESRV	 BEH_IP(10, 10, 0, 20)
+#define BEH_WEBSRV	 BEH_IP(10, 10, 0, 80)
+#define BEH_HMI		 BEH_IP(10, 50, 0, 7)
+#define BEH_HISTORIAN	 BEH_IP(10, 50, 1, 10)
+#define BEH_NTP_UP	 BEH_IP(198, 51, 100, 123)
+
+#define BEH_LAN_STEP (300 * SCEN_US) /* per-packet clock inside the site */
+#define BEH_WAN_STEP (3 * SCEN_MS)   /* ... and with the Internet */
+#define BEH_BUF	     (64 * 1024)
+
+/* Packets, frame bytes (wire length, Ethernet header included) and L4 payload bytes one
+ * piece of generation wrote, split by direction: [0] from cli, [1] towards it. */
+struct beh_acct {
+	uint32_t cli;
+	uint64_t pkts[2], bytes[2], payload[2];
+	uint64_t first, last; /* timestamps, ns */
+};
+
+struct behave {
+	struct pcapw w;
+	struct pcapw_link lk;
+	FILE *truth; /* NULL: no truth file */
+	int err;     /* first generation error */
+	uint64_t seed;
+	struct beh_acct *acct; /* where the tap counts now, or NULL */
+	uint64_t packets, bytes;
+	unsigned ntruth; /* behaviour entries written */
+	uint8_t buf[BEH_BUF];
+};
+
+/* A seeded generator for one component: mixes the run's seed with tag. */
+struct scen_rng beh_rng(const struct behave *b, uint64_t tag);
+
+/* lo + a uniform draw in [0, hi - lo]. */
+static inline uint64_t beh_range(struct scen_rng *r, uint64_t lo, uint64_t hi)
+{
+	return lo + scen_rand(r) % (hi - lo + 1);
+}
+
+/* A size between lo and about lo << (d256 / 256), log-skewed towards lo (the product of three
+ * uniform draws as exponent): many small, few large, like transfer sizes. */
+uint64_t beh_logsize(struct scen_rng *r, uint64_t lo, unsigned d256);
+
+/* An ephemeral port (Linux range). */
+static inline uint16_t beh_eph(struct scen_rng *r)
+{
+	return (uint16_t)(32768 + scen_rand(r) % 28232);
+}
+
+/* The next source port of a host whose last one was prev: a random one first (prev below
+ * 32768), then a few ahead, wrapping in the Linux range: a host never reuses a 5-tuple. */
+static inline uint16_t beh_port_next(struct scen_rng *r, uint16_t prev)
+{
+	uint32_t p = prev < 32768 ? beh_eph(r) : prev + 1 + (uint32_t)(scen_rand(r) % 8);
+
+	return (uint16_t)(p >= 61000 ? p - 61000 + 32768 : p);
+}
+
+/* A host at ip (MAC derived from the address inside 10/8, the router's MAC outside). */
+struct pcapw_host beh_host(uint32_t ip, uint16_t port);
+/* "a.b.c.d" into out (16 bytes). */
+const char *beh_ipstr(uint32_t ip, char out[16]);
+
+/* Record a generation error (first one kept). */
+void beh_fail(struct behave *b, int err);
+
+/* Start counting into a (a->cli set by the caller; the rest zeroed), or stop (NULL). */
+void beh_count(struct behave *b, struct beh_acct *a, uint32_t cli);
+
+/* TCP settings of a Linux client: MSS 1460, SACK, timestamps, wscale 7, segmented at the
+ * MSS, ACK every second segment; ISNs from r. */
+struct pcapw_tcp_cfg beh_tcp_cfg(struct scen_rng *r, uint64_t t, uint64_t step);
+/* Keep the conversation's error. */
+void beh_tcp_done(struct behave *b, const struct pcapw_tcp_conn *c);
+
+/*
+ * One DNS exchange from cli (its port set here) to srv port 53 at t: the query and, unless
+ * rdata is NULL (no answer at all), 800 us later the NOERROR response with one answer of
+ * type qtype carrying rdata. Returns the time after the last packet.
+ */
+uint64_t beh_dns(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		 struct pcapw_host *srv, const char *name, uint16_t qtype, const void *rdata,
+		 size_t rdlen);
+
+/*
+ * A TLS 1.3 session on srv->port: handshake, ClientHello (sni), ServerHello + CCS + 2,900
+ * bytes of encrypted handshake, client CCS + 53-byte Finished; then up bytes of
+ * application data from the client in records of at most 16 KiB, server think time, down
+ * bytes back; FIN from the client. "Bytes" are record contents (5-byte headers extra).
+ * step: per-packet clock. Returns the time after the last packet.
+ */
+uint64_t beh_tls(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		 struct pcapw_host *srv, const char *sni, uint64_t step, uint64_t up,
+		 uint64_t down);
+
+/*
+ * An HTTP/1.1 exchange on port 80 in its own session: request head (method, path, Host,
+ * extra header lines) then body (len bytes, may be 0), the answer 200 with a text/html
+ * body of resp bytes; FIN from the client. Returns the time after the last packet.
+ */
+uint64_t beh_http(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		  struct pcapw_host *srv, const char *host, const char *method, const char *path,
+		  const char *extra, const void *body, size_t len, size_t resp);
+
+/* One Modbus/TCP read-holding-registers exchange on c: request (12 bytes), response
+ * (9 + 2 * nregs bytes), the client's ACK. */
+void beh_modbus_poll(struct pcapw_tcp_conn *c, struct scen_rng *r, uint16_t tid, uint8_t nregs);
+/* A short Modbus session: handshake, polls exchanges, FIN from the client. */
+uint64_t beh_modbus_session(struct behave *b, struct scen_rng *r, uint64_t t,
+			    struct pcapw_host *cli, struct pcapw_host *srv, unsigned polls);
+
+/* ---- truth: one JSON object per behaviour ---- */
+
+/* Open the behaviour's object: {"name":"..." (with the comma between entries). */
+void beh_truth_begin(struct behave *b, const char *name);
+void beh_truth_end(struct behave *b);
+/* ,"key":... members of the open object (or, for _raw, any text). */
+void beh_jraw(struct behave *b, const char *text);
+void beh_jstr(struct behave *b, const char *key, const char *v);
+void beh_jip(struct behave *b, const char *key, uint32_t ip);
+void beh_ju64(struct behave *b, const char *key, uint64_t v);
+void beh_jf6(struct behave *b, const char *key, double v); /* %.6f */
+/* "key":"2024-01-15T09:05:00.000000+0000","key_epoch":1705309500.000000 */
+void beh_jtime(struct behave *b, const char *key, uint64_t t);
+/* "key":{"packets_up":..,"packets_down":..,"bytes_up":..,"bytes_down":..,
+ * "payload_up":..,"payload_down":..,"first_seen":..,"last_seen":..} */
+void beh_jacct(struct behave *b, const char *key, const struct beh_acct *a);
+
+/* ---- the parts ---- */
+
+/* behave_bg.c: the benign background; counts its sessions into *sessions. */
+void beh_background(struct behave *b, uint64_t *sessions);
+/* The behaviours, each writing its packets and its truth object. */
+void beh_scan_horizontal(struct behave *b, struct scen_rng *r);
+void beh_scan_vertical(struct behave *b, struct scen_rng *r);
+void beh_icmp_sweep(struct behave *b, struct scen_rng *r);
+void beh_beacon(struct behave *b, struct scen_rng *r);
+void beh_dns_tunnel(struct behave *b, struct scen_rng *r);
+void beh_exfil(struct behave *b, struct scen_rng *r);
+void beh_pii_upload(struct behave *b, struct scen_rng *r);
+void beh_backscatter(struct behave *b, struct scen_rng *r);
+void beh_darknet(struct behave *b, struct scen_rng *r);
+void beh_zone(struct behave *b, struct scen_rng *r);
+
+#endif
