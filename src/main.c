@@ -23,6 +23,7 @@
 #include "intel/match.h"
 #include "store/hunt_cmd.h"
 #include "store/store.h"
+#include "store/audit.h"
 #include "store/query.h"
 
 #define MAMORI_VERSION "0.1.0"
@@ -115,6 +116,7 @@ static void usage(FILE *out)
 		"  intel import FEED...  keep intel feeds and retro-hunt the store with them\n"
 		"  hunt FEED...    retro-hunt the store with intel feeds (the feeds are not kept)\n"
 		"  query           records of the store: for a host, a domain, a time range\n"
+		"  audit           zone policy compliance report from the store\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -542,6 +544,8 @@ int main(int argc, char **argv)
 		return hunt_cmd(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "query"))
 		return query_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "audit"))
+		return audit_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf("usage: mamori features\nList what this build supports, one per line "
