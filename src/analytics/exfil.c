@@ -169,7 +169,10 @@ static void put_record(struct exfil *x, const struct xpair *p, const struct xhos
 				   p->ports[p->n_ports ? p->n_ports - 1 : 0], p->proto, p->flow_id);
 	jb_u64(jb, "bytes_out", p->out);
 	jb_u64(jb, "bytes_in", p->in);
-	an_put_f64(jb, "ratio", (double)p->out / (double)(p->in ? p->in : 1), 1);
+	if (p->in) { /* none: no ratio (every ratio holds) */
+		double r = (double)p->out / (double)p->in;
+		an_put_f64(jb, "ratio", r < 1e15 ? r : 1e15, 1);
+	}
 	jb_u64(jb, "flows", p->flows);
 	jb_open_array(jb, "dest_ports");
 	for (unsigned i = 0; i < p->n_ports; i++)

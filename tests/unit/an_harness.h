@@ -38,8 +38,8 @@ struct harness {
 };
 
 /* Set up `an` with the defaults and the "key=value" overrides (NULL-ended). 0 or -1. */
-static int h_open(struct harness *h, const struct analytic *an, const char *const *kv,
-		  const struct enrich *enrich)
+static inline int h_open(struct harness *h, const struct analytic *an, const char *const *kv,
+			 const struct enrich *enrich)
 {
 	struct addrset_err err;
 	memset(h, 0, sizeof(*h));
@@ -61,7 +61,7 @@ static int h_open(struct harness *h, const struct analytic *an, const char *cons
 	return an->init(&h->env, &h->st);
 }
 
-static void h_addr(const char *s, int *ver, struct addr *a)
+static inline void h_addr(const char *s, int *ver, struct addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	*ver = strchr(s, ':') ? 6 : 4;
@@ -70,9 +70,9 @@ static void h_addr(const char *s, int *ver, struct addr *a)
 }
 
 /* A flow end: src -> dst:dp, from start to end (ns), bytes each way, an SNI or NULL. */
-static struct an_obs h_flow(struct harness *h, const char *src, const char *dst, uint8_t proto,
-			    uint16_t dp, uint64_t start, uint64_t end, uint64_t up, uint64_t down,
-			    const char *sni)
+static inline struct an_obs h_flow(struct harness *h, const char *src, const char *dst,
+				   uint8_t proto, uint16_t dp, uint64_t start, uint64_t end,
+				   uint64_t up, uint64_t down, const char *sni)
 {
 	struct an_obs o;
 	int ver;
@@ -107,7 +107,7 @@ static struct an_obs h_flow(struct harness *h, const char *src, const char *dst,
 }
 
 /* Ticks for every whole second before ts. */
-static void h_ticks(struct harness *h, uint64_t ts)
+static inline void h_ticks(struct harness *h, uint64_t ts)
 {
 	if (!h->next_tick)
 		h->next_tick = ts - ts % H_NS;
@@ -116,14 +116,14 @@ static void h_ticks(struct harness *h, uint64_t ts)
 			h->an->tick(h->st, h->next_tick);
 }
 
-static int h_cmp_ts(const void *x, const void *y)
+static inline int h_cmp_ts(const void *x, const void *y)
 {
 	const struct an_obs *a = x, *b = y;
 	return a->ts < b->ts ? -1 : a->ts > b->ts;
 }
 
 /* Feed n observations, sorted by end time first (the hub's order). */
-static void h_feed(struct harness *h, struct an_obs *o, size_t n)
+static inline void h_feed(struct harness *h, struct an_obs *o, size_t n)
 {
 	qsort(o, n, sizeof(*o), h_cmp_ts);
 	for (size_t i = 0; i < n; i++) {
@@ -133,7 +133,7 @@ static void h_feed(struct harness *h, struct an_obs *o, size_t n)
 }
 
 /* End of input at ts. */
-static void h_finish(struct harness *h, uint64_t ts)
+static inline void h_finish(struct harness *h, uint64_t ts)
 {
 	h_ticks(h, ts);
 	if (h->an->finish)
@@ -142,7 +142,7 @@ static void h_finish(struct harness *h, uint64_t ts)
 }
 
 /* The records of event type `type` written so far: a JSON array (free with json_decref). */
-static json_t *h_records(struct harness *h, const char *type)
+static inline json_t *h_records(struct harness *h, const char *type)
 {
 	an_emit_flush(&h->em);
 	fflush(h->eve.f);
@@ -172,7 +172,7 @@ static json_t *h_records(struct harness *h, const char *type)
 	return arr;
 }
 
-static void h_close(struct harness *h)
+static inline void h_close(struct harness *h)
 {
 	h->an->free(h->st);
 	an_emit_free(&h->em);
@@ -185,29 +185,29 @@ static void h_close(struct harness *h)
 }
 
 /* Field helpers: r.beacon.key as an integer, a number, a string. */
-static json_int_t h_int(json_t *rec, const char *obj, const char *key)
+static inline json_int_t h_int(json_t *rec, const char *obj, const char *key)
 {
 	return json_integer_value(json_object_get(json_object_get(rec, obj), key));
 }
 
-static double h_num(json_t *rec, const char *obj, const char *key)
+static inline double h_num(json_t *rec, const char *obj, const char *key)
 {
 	return json_number_value(json_object_get(json_object_get(rec, obj), key));
 }
 
-static const char *h_str(json_t *rec, const char *obj, const char *key)
+static inline const char *h_str(json_t *rec, const char *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(json_object_get(rec, obj), key));
 	return s ? s : "";
 }
 
-static bool h_true(json_t *rec, const char *obj, const char *key)
+static inline bool h_true(json_t *rec, const char *obj, const char *key)
 {
 	return json_is_true(json_object_get(json_object_get(rec, obj), key));
 }
 
 /* A deterministic pseudo-random number in [0, 1). */
-static double h_rand(uint64_t *s)
+static inline double h_rand(uint64_t *s)
 {
 	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
 	return (double)(*s >> 11) / 9007199254740992.0;
