@@ -18,10 +18,14 @@
  */
 #include "analytics/pii_scan.h"
 
-#include <openssl/core_names.h>
+/*
+ * HMAC-SHA256 from two SHA-256 states keyed once (RFC 2104): each value costs
+ * two state copies and no allocation. OpenSSL 3.0 marks the SHA256_* calls
+ * deprecated, but its EVP interfaces allocate on every state copy before 3.3.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,14 +43,11 @@
 #define DISTINCT_MAX (1u << 24)
 
 struct pii_key {
-	EVP_MAC *mac;
-	size_t n;
-	uint8_t k[];
+	SHA256_CTX inner, outer; /* after key ^ ipad, key ^ opad */
 };
 
 struct pii_scan {
 	const struct pii_key *key;
-	EVP_MAC_CTX *mac; /* keyed once; re-initialised per value */
 	struct pii_counts c;
 	uint64_t *set; /* open addressing, 0 = empty, load <= 1/2 */
 	uint32_t set_slots, set_used, set_max;
@@ -131,16 +132,24 @@ struct pii_key *pii_key_new(const uint8_t *k, size_t n)
 {
 	if (!k || n == 0 || n > PII_KEY_MAX)
 		return NULL;
-	struct pii_key *key = malloc(sizeof(*key) + n);
+	struct pii_key *key = malloc(sizeof(*key));
 	if (!key)
 		return NULL;
-	key->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (!key->mac) {
-		free(key);
-		return NULL;
-	}
-	key->n = n;
-	memcpy(key->k, k, n);
+	uint8_t block[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
+	if (n > sizeof(block))
+		SHA256(k, n, block); /* a long key is its hash */
+	else
+		memcpy(block, k, n);
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = block[i] ^ 0x36;
+	SHA256_Init(&key->inner);
+	SHA256_Update(&key->inner, pad, sizeof(pad));
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = block[i] ^ 0x5c;
+	SHA256_Init(&key->outer);
+	SHA256_Update(&key->outer, pad, sizeof(pad));
+	OPENSSL_cleanse(block, sizeof(block));
+	OPENSSL_cleanse(pad, sizeof(pad));
 	return key;
 }
 
@@ -148,8 +157,7 @@ void pii_key_free(struct pii_key *k)
 {
 	if (!k)
 		return;
-	EVP_MAC_free(k->mac);
-	OPENSSL_cleanse(k->k, k->n);
+	OPENSSL_cleanse(k, sizeof(*k));
 	free(k);
 }
 
@@ -178,12 +186,7 @@ struct pii_scan *pii_scan_new(const struct pii_key *k, uint32_t max_distinct, ui
 	if (s->set_slots > SET_FIRST)
 		s->set_slots = SET_FIRST;
 	s->set = calloc(s->set_slots, sizeof(*s->set));
-	s->mac = EVP_MAC_CTX_new(k->mac);
-	OSSL_PARAM params[] = {
-	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-	    OSSL_PARAM_construct_end(),
-	};
-	if (!s->set || !s->mac || EVP_MAC_init(s->mac, k->k, k->n, params) != 1) {
+	if (!s->set) {
 		pii_scan_free(s);
 		return NULL;
 	}
@@ -194,7 +197,6 @@ void pii_scan_free(struct pii_scan *s)
 {
 	if (!s)
 		return;
-	EVP_MAC_CTX_free(s->mac);
 	free(s->set);
 	OPENSSL_cleanse(s->win, sizeof(s->win));
 	free(s);
@@ -333,16 +335,15 @@ static void mask(enum pii_type t, const uint8_t *v, size_t n, size_t aux, char *
 static void record(struct pii_scan *s, enum pii_type t, const uint8_t *v, size_t n, size_t aux,
 		   size_t end)
 {
-	uint8_t h[EVP_MAX_MD_SIZE];
-	size_t hn = 0;
+	uint8_t h[SHA256_DIGEST_LENGTH];
+	SHA256_CTX c = s->key->inner;
+	SHA256_Update(&c, v, n);
+	SHA256_Final(h, &c);
+	c = s->key->outer;
+	SHA256_Update(&c, h, sizeof(h));
+	SHA256_Final(h, &c);
 	s->rec_end = s->base + end;
 	s->c.total[t]++;
-	if (EVP_MAC_init(s->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(s->mac, v, n) != 1 ||
-	    EVP_MAC_final(s->mac, h, &hn, sizeof(h)) != 1 || hn < 8) {
-		s->c.overflow = true;
-		s->c.distinct_overflow++;
-		return;
-	}
 	uint64_t x;
 	memcpy(&x, h, sizeof(x));
 	int r = set_add(s, x);
@@ -361,7 +362,6 @@ static void record(struct pii_scan *s, enum pii_type t, const uint8_t *v, size_t
 		}
 		s->c.sample_hash[t][16] = '\0';
 	}
-	OPENSSL_cleanse(h, sizeof(h));
 }
 
 /* Record a digit value d[0..n) (values 0..9) as ASCII digits. */
@@ -537,6 +537,13 @@ static size_t on_digit(struct pii_scan *s, size_t p, size_t end, bool final)
 	const uint8_t *w = s->win;
 	if (p > 0 && is_digit(w[p - 1]))
 		return p + 1;
+	/* most digit runs are short and stand alone: no record has fewer than 7
+	 * digits (p + 8 < end outside the last scan, see LOOKAHEAD) */
+	size_t q = p + 1;
+	while (q < end && q < p + 7 && is_digit(w[q]))
+		q++;
+	if (q < p + 7 && (q + 1 >= end || !is_sep(w[q]) || !is_digit(w[q + 1])))
+		return q;
 	struct tok t;
 	tok_parse(w, p, end, &t);
 	if (t.is_long) {
