@@ -618,6 +618,27 @@ static void test_hashes(void)
 	CHECK_STR(pii_scan_counts(s)->sample[PII_MYNUMBER], c.sample[PII_MYNUMBER]);
 	pii_scan_free(s);
 	pii_key_free(k2);
+
+	/* keys of a block (64 bytes) and longer (hashed first) */
+	uint8_t kb[100];
+	for (int i = 0; i < 100; i++)
+		kb[i] = (uint8_t)(i * 7 + 1);
+	size_t lens[] = {1, 63, 64, 65, 100};
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct pii_key *k = pii_key_new(kb, lens[i]);
+		s = pii_scan_new(k, 0, 0);
+		pii_scan_data(s, (const uint8_t *)"x@example.jp", 12);
+		pii_scan_end(s);
+		uint8_t h[32];
+		unsigned hn = 0;
+		HMAC(EVP_sha256(), kb, (int)lens[i], (const uint8_t *)"x@example.jp", 12, h, &hn);
+		char hex[17];
+		for (int j = 0; j < 8; j++)
+			snprintf(hex + 2 * j, 3, "%02x", h[j]);
+		CHECK_STR(pii_scan_counts(s)->sample_hash[PII_EMAIL], hex);
+		pii_scan_free(s);
+		pii_key_free(k);
+	}
 }
 
 int main(void)
