@@ -33,10 +33,12 @@ enum an_obs_kind {
 	AN_OBS_FLOW_END,       /* a flow ended (timeout, eviction, end of input) */
 	AN_OBS_DNS,	       /* a DNS message (request or response) */
 	AN_OBS_ALERT,	       /* a signature alert */
-	AN_OBS_RECORD,	       /* a record raised in a worker (personal data) */
+	AN_OBS_RECORD,	       /* a record raised in a worker */
+	AN_OBS_PII,	       /* personal data in one direction of a flow (data: struct an_pii) */
 };
 
-#define AN_NAME_MAX 256
+#define AN_NAME_MAX 256	  /* names (SNI, host, DNS name) */
+#define AN_OBS_DATA_MAX 640 /* the name field, or a record's data (AN_OBS_PII) */
 
 /* an_obs.flags */
 #define AN_F_SRC_HOME  0x01 /* src is in HOME_NET */
@@ -75,8 +77,8 @@ struct an_obs {
 	uint32_t count;		      /* RECORD: how many (records of personal data ...) */
 	/* FLOW_END: TLS SNI or HTTP host (flags say which), DNS: the first
 	 * question's name, ALERT: the classtype, RECORD: its event type;
-	 * name_len bytes, NOT terminated */
-	char name[AN_NAME_MAX];
+	 * name_len bytes, NOT terminated; PII: a struct an_pii */
+	char name[AN_OBS_DATA_MAX];
 };
 
 static inline size_t an_obs_size(const struct an_obs *o)

@@ -23,6 +23,7 @@
 #include "analytics/analytic.h"
 #include "analytics/emit.h"
 #include "analytics/hub_int.h"
+#include "analytics/pii_worker.h"
 #include "core/log.h"
 #include "core/ring.h"
 #include "detect/addrset.h"
@@ -81,6 +82,7 @@ struct analytics {
 	size_t sort_cap;
 	uint64_t last_ts;
 	struct store_out *so;
+	struct pii_key *pii_key; /* the workers' scanners' (NULL: personal data off) */
 	pthread_t thr;
 	bool started, finished;
 };
@@ -417,6 +419,11 @@ const struct config *an_worker_config(const struct an_worker *w)
 	return w->a->cfg;
 }
 
+const struct pii_key *an_worker_pii_key(const struct an_worker *w)
+{
+	return w->a->pii_key;
+}
+
 /* ---- set-up ---- */
 
 static const char *home_var(void *ctx, const char *name, bool port)
@@ -458,6 +465,10 @@ int analytics_new(const struct config *cfg, struct eve *eve, struct store *db,
 				 .cnt = &a->cnt,
 				 .enrich = enrich,
 				 .home = a->has_home ? &a->home : NULL};
+	if (cfg->an_pii && !(a->pii_key = pii_key_from_config(cfg))) {
+		analytics_free(a);
+		return -1;
+	}
 	a->w = calloc(nworkers, sizeof(*a->w));
 	a->stage = calloc(nworkers, sizeof(*a->stage));
 	if (!a->w || !a->stage)
@@ -548,6 +559,7 @@ void analytics_free(struct analytics *a)
 	free(a->sortv);
 	an_emit_free(&a->emit);
 	store_out_free(a->so);
+	pii_key_free(a->pii_key);
 	if (a->has_home)
 		ipset_free(&a->home);
 	pthread_mutex_destroy(&a->snap_lock);

@@ -32,6 +32,8 @@ void an_worker_put(struct an_worker *w, const struct an_obs *o);
 /* Is the address in HOME_NET? */
 bool an_worker_home(const struct an_worker *w, int ver, const uint8_t *addr);
 const struct config *an_worker_config(const struct an_worker *w);
+/* The run's personal-data key (NULL: that analytic is off). */
+const struct pii_key *an_worker_pii_key(const struct an_worker *w);
 
 /* worker.c: set up / free a worker's side (share: number of workers). */
 int an_worker_init(struct an_worker *w, unsigned share);

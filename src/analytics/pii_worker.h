@@ -8,7 +8,23 @@
 
 #include <stdint.h>
 
+#include "analytics/pii_scan.h"
+#include "core/config.h"
 #include "flow/flow.h"
+
+/* What travels to the hub for one flow direction (an_obs.name, AN_OBS_PII). */
+struct an_pii {
+	uint32_t distinct[PII_TYPES], total[PII_TYPES], rejected[PII_TYPES];
+	uint64_t bytes_scanned;
+	uint8_t dir; /* 0: to the server */
+	bool overflow, truncated;
+	char sample[PII_TYPES][PII_SAMPLE_LEN];
+	char sample_hash[PII_TYPES][17];
+};
+
+/* The keyed hash's key from analytics.pii.key (hex), or a random one when it
+ * is empty. NULL after a message. */
+struct pii_key *pii_key_from_config(const struct config *cfg);
 
 struct an_worker;
 

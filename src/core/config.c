@@ -148,6 +148,7 @@ static const struct ckey keys[] = {
 	{"analytics.pii.key", T_STR, O(an_pii_key), "", "hex key of the keyed hash that stands for the identifiers (same key: same hashes across runs); empty = random per run"},
 	{"analytics.pii.max-bytes", T_SIZE, O(an_pii_max_bytes), "4mb", "bytes scanned per flow direction"},
 	{"analytics.pii.max-distinct", T_U32, O(an_pii_max_distinct), "4096", "distinct identifiers remembered per flow direction (beyond: counts say at least)"},
+	{"analytics.pii.min-records", T_U32, O(an_pii_min_records), "10", "distinct identifiers in one flow direction before it is reported (a few e-mail addresses in a web page are not a leak)"},
 	{"analytics.daily.enabled", T_BOOL, O(an_daily), "true", "daily counters: potential attacks by category, distinct attacking sources, accesses per monitored address"},
 	{"analytics.daily.monitored", T_LIST, O(an_daily_monitored), "", "addresses whose accesses per day are counted; empty = every internal address reached from outside"},
 	{"analytics.daily.max-addresses", T_U32, O(an_daily_max_addresses), "4096", "monitored addresses counted per day (beyond: analytics.daily.overflow)"},

@@ -175,6 +175,7 @@ struct config {
 	char an_pii_key[256]; /* hex; "" = a random key per run (hashes not comparable across runs) */
 	uint64_t an_pii_max_bytes;
 	uint32_t an_pii_max_distinct;
+	uint32_t an_pii_min_records;
 	bool an_daily;
 	char an_daily_monitored[CONFIG_LIST_MAXLEN];
 	uint32_t an_daily_max_addresses;

@@ -68,7 +68,7 @@ static void make_mynumber(char *out, bool valid)
 	for (int i = 0; i < 11; i++)
 		out[i] = (char)('0' + (i == 0 ? 1 + rnd() % 9 : rnd() % 10));
 	int c = mynumber_check(out);
-	out[11] = (char)('0' + (valid ? c : (c + 1 + rnd() % 9) % 10));
+	out[11] = (char)('0' + (valid ? (unsigned)c : ((unsigned)c + 1 + rnd() % 9) % 10));
 	out[12] = '\0';
 }
 
