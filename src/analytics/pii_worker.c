@@ -4,7 +4,7 @@
  * Scanners come from a per-worker pool (made on demand, reused through a
  * free list, at most analytics.flow-states / workers of them); a direction
  * that finds none is not scanned (analytics.flow_state_full). Encrypted
- * sessions (TLS) are not scanned: their bytes are not the data.
+ * sessions (TLS, SSH) are not scanned: their bytes are not the data.
  */
 #include "analytics/pii_worker.h"
 
@@ -133,8 +133,12 @@ void pii_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t
 	if (!n || f->app_proto == ALPROTO_TLS || (dir != 0 && dir != 1))
 		return;
 	void **slot = an_flow_pii(w, f, true);
-	if (!slot)
+	if (!slot || slot[2])
 		return;
+	if (!slot[0] && !slot[1] && n >= 4 && !memcmp(d, "SSH-", 4)) {
+		slot[2] = slot; /* SSH: encrypted after its banner, whose names are vocabulary */
+		return;
+	}
 	if (!slot[dir]) {
 		if (!(slot[dir] = scanner_get(pw))) {
 			CNT_INC(w->cnt, AN_FLOW_STATE_FULL);
@@ -144,6 +148,21 @@ void pii_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t
 			CNT_INC(w->cnt, AN_PII_FLOWS);
 	}
 	pii_scan_data(slot[dir], d, n);
+}
+
+/* Enough to report: min-records distinct identifiers with at least one
+ * strong one (not an e-mail address), or min-emails addresses alone. */
+static bool reportable(const struct config *cfg, const struct pii_counts *c)
+{
+	uint32_t all = 0, strong = 0;
+	for (int t = 0; t < PII_TYPES; t++) {
+		all += c->distinct[t];
+		if (t != PII_EMAIL)
+			strong += c->distinct[t];
+	}
+	if (strong)
+		return all >= cfg->an_pii_min_records && all > 0;
+	return c->distinct[PII_EMAIL] >= cfg->an_pii_min_emails && c->distinct[PII_EMAIL] > 0;
 }
 
 void pii_worker_flow_end(struct an_worker *w, struct flow *f, void **pii)
@@ -159,8 +178,7 @@ void pii_worker_flow_end(struct an_worker *w, struct flow *f, void **pii)
 		CNT_ADD(w->cnt, AN_PII_BYTES, c->bytes_scanned);
 		if (c->truncated)
 			CNT_INC(w->cnt, AN_PII_TRUNCATED);
-		if (pii_scan_records(s) >= an_worker_config(w)->an_pii_min_records &&
-		    pii_scan_records(s) > 0) {
+		if (reportable(an_worker_config(w), c)) {
 			struct an_obs *o = &w->scratch;
 			memset(o, 0, offsetof(struct an_obs, name));
 			o->kind = AN_OBS_PII;

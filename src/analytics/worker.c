@@ -23,7 +23,7 @@ struct an_flow {
 	struct an_flow *next; /* free list */
 	uint16_t name_len;
 	uint8_t name_flags; /* AN_F_NAME_SNI / AN_F_NAME_HOST */
-	void *pii[2];	    /* scanners per direction (pii_worker.c) */
+	void *pii[3];	    /* scanners per direction, and a not-scanned mark (pii_worker.c) */
 	char name[AN_NAME_MAX];
 };
 
@@ -74,7 +74,7 @@ static struct an_flow *state_get(struct an_worker *w)
 	s->next = NULL;
 	s->name_len = 0;
 	s->name_flags = 0;
-	s->pii[0] = s->pii[1] = NULL;
+	s->pii[0] = s->pii[1] = s->pii[2] = NULL;
 	return s;
 }
 

@@ -176,6 +176,7 @@ struct config {
 	uint64_t an_pii_max_bytes;
 	uint32_t an_pii_max_distinct;
 	uint32_t an_pii_min_records;
+	uint32_t an_pii_min_emails;
 	bool an_daily;
 	char an_daily_monitored[CONFIG_LIST_MAXLEN];
 	uint32_t an_daily_max_addresses;
