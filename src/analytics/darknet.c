@@ -419,8 +419,11 @@ static int darknet_init(const struct an_env *env, void **st)
 	if (!d)
 		return -1;
 	d->env = env;
+	/* a comma-separated (or YAML) list: one bracketed address list */
+	char expr[CONFIG_LIST_MAXLEN + 2];
+	snprintf(expr, sizeof(expr), "[%s]", cfg->an_darknet_prefixes);
 	struct addrset_err err;
-	if (ipset_parse(&d->dark, cfg->an_darknet_prefixes, NULL, NULL, &err) < 0) {
+	if (ipset_parse(&d->dark, expr, NULL, NULL, &err) < 0) {
 		log_error("analytics.darknet.prefixes: %s (at %u)", err.msg, err.col);
 		free(d);
 		return -1;

@@ -69,6 +69,8 @@ struct track {
 	struct addr first; /* the first target of the activity */
 	uint64_t first_ns, last_ns;
 	uint64_t probes;
+	uint64_t open_mask; /* set slots answered open (before an episode) */
+	uint32_t cnt[4]; /* before an episode: open, closed, unanswered; or backscatter by type */
 	int32_t hnext, lprev, lnext, ep;
 	uint8_t used, n, bitmap_on, src_home, first_home;
 	uint32_t val[SET_N];
@@ -302,6 +304,7 @@ static uint64_t track_add(struct scan *s, struct track *t, uint32_t v, uint64_t 
 	if (!t->bitmap_on) {
 		unsigned j = 0;
 		bool found = false;
+		uint64_t mask = 0;
 		for (unsigned i = 0; i < t->n; i++) {
 			if ((uint16_t)(sec - t->sec[i]) >= s->window_s)
 				continue; /* out of the window: dropped */
@@ -309,10 +312,13 @@ static uint64_t track_add(struct scan *s, struct track *t, uint32_t v, uint64_t 
 				t->sec[i] = sec;
 				found = true;
 			}
+			if (t->open_mask >> i & 1)
+				mask |= 1ull << j;
 			t->val[j] = t->val[i];
 			t->sec[j++] = t->sec[i];
 		}
 		t->n = (uint8_t)j;
+		t->open_mask = mask;
 		if (found)
 			return t->n;
 		if (t->n < SET_N) {
@@ -532,8 +538,25 @@ static void ep_open(struct scan *s, int32_t ti, uint64_t distinct, uint64_t now)
 		if (distinct > t->n)
 			e->extra = distinct - t->n;
 	}
-	if (t->k.kind == K_BACK)
-		e->back[0] = e->back[1] = e->back[2] = e->back[3] = 0;
+	if (t->k.kind == K_BACK) {
+		for (int j = 0; j < 4; j++)
+			e->back[j] = t->cnt[j];
+	} else {
+		e->open = t->cnt[0];
+		e->closed = t->cnt[1];
+		e->unanswered = t->cnt[2];
+		/* the open ones the set remembers (IPv6 hosts are hashes: not kept) */
+		for (unsigned j = 0; j < t->n && e->n_sample < SAMPLE_N; j++) {
+			if (!(t->open_mask >> j & 1))
+				continue;
+			if (t->k.kind == K_VERT) {
+				e->sample_port[e->n_sample++] = (uint16_t)t->val[j];
+			} else if (t->k.ver == 4) {
+				memset(&e->sample[e->n_sample], 0, sizeof(e->sample[0]));
+				memcpy(e->sample[e->n_sample++].a, &t->val[j], 4);
+			}
+		}
+	}
 	t->ep = i;
 	s->ep_n++;
 	ep_record(s, e, now, false);
@@ -541,13 +564,13 @@ static void ep_open(struct scan *s, int32_t ti, uint64_t distinct, uint64_t now)
 
 /* ---- observations ---- */
 
-/* One probe or backscatter packet of track key k to target value v. */
-static struct episode *touch(struct scan *s, const struct tkey *k, const struct an_obs *o,
-			     uint32_t v, const struct addr *target, bool target_home)
+/* One probe (rt -1) or backscatter packet (rt its type) of track key k to target value v. */
+static void touch(struct scan *s, const struct tkey *k, const struct an_obs *o, uint32_t v,
+		  const struct addr *target, bool target_home, int rt)
 {
 	int32_t ti = track_get(s, k);
 	if (ti == NONE)
-		return NULL;
+		return;
 	struct track *t = &s->t[ti];
 	uint64_t now = o->ts;
 	if (!t->probes || (now > t->last_ns && now - t->last_ns >= s->window_ns)) {
@@ -555,6 +578,8 @@ static struct episode *touch(struct scan *s, const struct tkey *k, const struct 
 		t->n = 0;
 		t->bitmap_on = 0;
 		t->probes = 0;
+		t->open_mask = 0;
+		memset(t->cnt, 0, sizeof(t->cnt));
 		t->first_ns = now;
 		t->first = *target;
 		t->first_home = target_home;
@@ -570,13 +595,14 @@ static struct episode *touch(struct scan *s, const struct tkey *k, const struct 
 		if (now > e->last_ns)
 			e->last_ns = now;
 		ep_add(e, v);
-		return e;
+		if (rt >= 0)
+			e->back[rt]++;
+		return;
 	}
-	if (distinct >= threshold(s, k->kind)) {
+	if (rt >= 0)
+		t->cnt[rt]++;
+	if (distinct >= threshold(s, k->kind))
 		ep_open(s, ti, distinct, now);
-		return t->ep != NONE ? &s->ep[t->ep] : NULL;
-	}
-	return NULL;
 }
 
 static void key_init(struct tkey *k, const struct an_obs *o, uint8_t kind)
@@ -598,10 +624,7 @@ static void flow_start(struct scan *s, const struct an_obs *o)
 			return; /* an answer to someone who asked */
 		CNT_INC(s->env->cnt, AN_SCAN_BACKSCATTER);
 		key_init(&k, o, K_BACK);
-		struct episode *e =
-		    touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home);
-		if (e)
-			e->back[rt]++;
+		touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home, rt);
 		return;
 	}
 	filt_add(s, o->ip_ver, &o->src);
@@ -610,36 +633,47 @@ static void flow_start(struct scan *s, const struct an_obs *o)
 			return; /* picked up mid-stream: no probe */
 		key_init(&k, o, K_HORIZ);
 		k.port = o->dp;
-		touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home);
+		touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home, -1);
 		key_init(&k, o, K_VERT);
 		memcpy(k.host, o->dst.a, 16);
-		touch(s, &k, o, o->dp, &o->dst, dst_home);
+		touch(s, &k, o, o->dp, &o->dst, dst_home, -1);
 	} else if (is_echo(o->proto, o->icmp_type)) {
 		key_init(&k, o, K_SWEEP);
-		touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home);
+		touch(s, &k, o, host_val(o->ip_ver, &o->dst), &o->dst, dst_home, -1);
 	}
 }
 
-/* A probe's flow ended: its answer goes to the episode it belongs to. */
-static void answer(struct scan *s, const struct tkey *k, const struct an_obs *o)
+/* A probe's flow ended: its answer goes to the episode it belongs to, or
+ * to its track until one opens. */
+static void answer(struct scan *s, const struct tkey *k, const struct an_obs *o, uint32_t v)
 {
 	int32_t ti = track_find(s, k);
-	if (ti == NONE || s->t[ti].ep == NONE)
+	if (ti == NONE)
 		return;
-	struct episode *e = &s->ep[s->t[ti].ep];
-	if (o->start_ts < e->first_ns)
+	struct track *t = &s->t[ti];
+	struct episode *e = t->ep != NONE ? &s->ep[t->ep] : NULL;
+	if (o->start_ts < (e ? e->first_ns : t->first_ns))
 		return;
-	bool open;
-	if (o->proto == 6) {
-		open = (o->tcp_flags[1] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
-		if (!open && (o->tcp_flags[1] & TH_RST)) {
-			e->closed++;
-			return;
-		}
-	} else {
-		open = o->pkts[1] > 0;
+	int res; /* 0 open, 1 closed, 2 unanswered */
+	if (o->proto == 6)
+		res = (o->tcp_flags[1] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ? 0
+		      : (o->tcp_flags[1] & TH_RST)				 ? 1
+										 : 2;
+	else
+		res = o->pkts[1] > 0 ? 0 : 2;
+	if (!e) {
+		t->cnt[res]++;
+		if (res == 0 && !t->bitmap_on)
+			for (unsigned i = 0; i < t->n; i++)
+				if (t->val[i] == v)
+					t->open_mask |= 1ull << i;
+		return;
 	}
-	if (!open) {
+	if (res == 1) {
+		e->closed++;
+		return;
+	}
+	if (res == 2) {
 		e->unanswered++;
 		return;
 	}
@@ -660,13 +694,13 @@ static void flow_end(struct scan *s, const struct an_obs *o)
 	if (o->proto == 6 || o->proto == 17) {
 		key_init(&k, o, K_HORIZ);
 		k.port = o->dp;
-		answer(s, &k, o);
+		answer(s, &k, o, host_val(o->ip_ver, &o->dst));
 		key_init(&k, o, K_VERT);
 		memcpy(k.host, o->dst.a, 16);
-		answer(s, &k, o);
+		answer(s, &k, o, o->dp);
 	} else if (is_echo(o->proto, o->icmp_type)) {
 		key_init(&k, o, K_SWEEP);
-		answer(s, &k, o);
+		answer(s, &k, o, host_val(o->ip_ver, &o->dst));
 	}
 }
 
