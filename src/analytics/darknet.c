@@ -101,20 +101,55 @@ static unsigned proto_idx(uint8_t proto)
 	return proto == 6 ? 0 : proto == 17 ? 1 : (proto == 1 || proto == 58) ? 2 : 3;
 }
 
-/* The entry of (source, protocol, port), made when there is room (NULL: none). */
-static struct dn_entry *entry(struct darknet *d, const struct an_obs *o)
+/* Who sent what to the dark address. */
+struct dn_view {
+	const struct addr *sender;
+	const struct addr *dark;
+	uint16_t port; /* the dark side's port, or the ICMP type */
+	uint8_t cls;
+	uint64_t pkts; /* FLOW_END: packets toward the dark address */
+};
+
+/* The flow seen from the dark side; false when it is no darknet traffic. The
+ * flow table makes a SYN-ACK seen first start a flow whose responder is the
+ * SYN-ACK's sender, so a dark initiator that never spoke is a receiver. */
+static bool view(const struct darknet *d, const struct an_obs *o, struct dn_view *v)
 {
-	uint16_t port = (o->proto == 1 || o->proto == 58)		       ? o->icmp_type
-			: (o->proto == 6 || o->proto == 17 || o->proto == 132) ? o->dp
-									       : 0;
+	bool ports = o->proto == 6 || o->proto == 17 || o->proto == 132;
+	bool icmp = o->proto == 1 || o->proto == 58;
+	if (ipset_match(&d->dark, o->dst.a, o->ip_ver)) {
+		v->sender = &o->src;
+		v->dark = &o->dst;
+		v->port = icmp ? o->icmp_type : ports ? o->dp : 0;
+		v->cls = classify(o);
+		v->pkts = o->pkts[0];
+		return true;
+	}
+	if (!ipset_match(&d->dark, o->src.a, o->ip_ver))
+		return false;
+	if (o->kind == AN_OBS_FLOW_START
+		? !(o->proto == 6 && (o->tcp_flags[0] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		: o->pkts[0] != 0)
+		return false; /* the dark address spoke first: not telescope traffic */
+	v->sender = &o->dst;
+	v->dark = &o->src;
+	v->port = ports ? o->sp : 0;
+	v->cls = C_BACK;
+	v->pkts = o->pkts[1];
+	return true;
+}
+
+/* The entry of (sender, protocol, port), made when there is room (NULL: none). */
+static struct dn_entry *entry(struct darknet *d, const struct an_obs *o, const struct dn_view *w)
+{
 	struct {
 		uint8_t a[16];
 		uint16_t port;
 		uint8_t ver, proto;
 	} k;
 	memset(&k, 0, sizeof(k));
-	memcpy(k.a, o->src.a, 16);
-	k.port = port;
+	memcpy(k.a, w->sender->a, 16);
+	k.port = w->port;
 	k.ver = o->ip_ver;
 	k.proto = o->proto;
 	uint32_t mask = d->size - 1, i = (uint32_t)XXH3_64bits(&k, sizeof(k)) & mask;
@@ -125,18 +160,18 @@ static struct dn_entry *entry(struct darknet *d, const struct an_obs *o)
 				return NULL;
 			memset(e, 0, sizeof(*e));
 			e->used = 1;
-			e->src = o->src;
-			e->port = port;
+			e->src = *w->sender;
+			e->port = w->port;
 			e->ver = o->ip_ver;
 			e->proto = o->proto;
-			e->cls = classify(o);
+			e->cls = w->cls;
 			e->first_ns = o->kind == AN_OBS_FLOW_END ? o->start_ts : o->ts;
 			e->last_ns = o->ts;
 			d->n++;
 			return e;
 		}
-		if (e->port == port && e->ver == o->ip_ver && e->proto == o->proto &&
-		    !memcmp(e->src.a, o->src.a, 16))
+		if (e->port == w->port && e->ver == o->ip_ver && e->proto == o->proto &&
+		    !memcmp(e->src.a, w->sender->a, 16))
 			return e;
 	}
 }
@@ -342,13 +377,15 @@ static void darknet_obs(void *st, const struct an_obs *o)
 	struct darknet *d = st;
 	if (o->kind != AN_OBS_FLOW_START && o->kind != AN_OBS_FLOW_END)
 		return;
-	if ((o->ip_ver != 4 && o->ip_ver != 6) || !ipset_match(&d->dark, o->dst.a, o->ip_ver))
+	struct dn_view w;
+	if ((o->ip_ver != 4 && o->ip_ver != 6) || !view(d, o, &w))
 		return;
 	roll(d, o->ts);
-	struct dn_entry *e = entry(d, o);
+	struct dn_entry *e = entry(d, o, &w);
 	if (o->kind == AN_OBS_FLOW_START) {
 		if (e) {
-			uint32_t h = (uint32_t)XXH3_64bits(o->dst.a, o->ip_ver == 6 ? 16 : 4) & 255;
+			uint32_t h =
+			    (uint32_t)XXH3_64bits(w.dark->a, o->ip_ver == 6 ? 16 : 4) & 255;
 			e->hosts[h >> 6] |= 1ull << (h & 63);
 			if (o->ts > e->last_ns)
 				e->last_ns = o->ts;
@@ -357,11 +394,11 @@ static void darknet_obs(void *st, const struct an_obs *o)
 		}
 		return;
 	}
-	uint64_t pk = o->pkts[0];
+	uint64_t pk = w.pkts;
 	if (!pk)
 		return;
 	/* the flow's class: its first packet's, as the entry's when it has one */
-	uint8_t cls = e ? e->cls : classify(o);
+	uint8_t cls = e ? e->cls : w.cls;
 	CNT_ADD(d->env->cnt, AN_DARKNET_PACKETS, pk);
 	d->packets += pk;
 	d->by_proto[proto_idx(o->proto)] += pk;
@@ -376,7 +413,7 @@ static void darknet_obs(void *st, const struct an_obs *o)
 		CNT_ADD(d->env->cnt, AN_DARKNET_OVERFLOW, pk);
 	}
 	if (cls == C_SCAN)
-		an_count_attack(d->env->emit, o->ts, "darknet", o->ip_ver, &o->src, pk);
+		an_count_attack(d->env->emit, o->ts, "darknet", o->ip_ver, w.sender, pk);
 }
 
 static void darknet_tick(void *st, uint64_t now)

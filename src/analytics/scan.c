@@ -617,8 +617,21 @@ static void key_init(struct tkey *k, const struct an_obs *o, uint8_t kind)
 static void flow_start(struct scan *s, const struct an_obs *o)
 {
 	struct tkey k;
+	struct an_obs r;
 	bool dst_home = (o->flags & AN_F_DST_HOME) != 0;
 	int rt = reply_type(o);
+	if (rt == B_SYNACK) {
+		/* the flow table made the SYN-ACK's sender the responder (the
+		 * server of a SYN it missed): turn it back to who sent what */
+		r = *o;
+		r.src = o->dst;
+		r.dst = o->src;
+		r.flags = (uint8_t)((o->flags & ~(AN_F_SRC_HOME | AN_F_DST_HOME)) |
+				    (o->flags & AN_F_SRC_HOME ? AN_F_DST_HOME : 0) |
+				    (o->flags & AN_F_DST_HOME ? AN_F_SRC_HOME : 0));
+		dst_home = (r.flags & AN_F_DST_HOME) != 0;
+		o = &r;
+	}
 	if (rt >= 0) {
 		if (filt_has(s, o->ip_ver, &o->dst))
 			return; /* an answer to someone who asked */
@@ -800,14 +813,14 @@ static int scan_init(const struct an_env *env, void **st)
 	s->window_ns = (uint64_t)s->window_s * 1000000000ull;
 	/* an episode ends when idle for the window and the flows of its last
 	 * probes have timed out (their answers are known at flow end) */
-	uint32_t wait = cfg->timeout_new[FPC_TCP];
-	if (cfg->timeout_closed[FPC_TCP] > wait)
-		wait = cfg->timeout_closed[FPC_TCP];
-	if (cfg->timeout_new[FPC_UDP] > wait)
-		wait = cfg->timeout_new[FPC_UDP];
-	if (cfg->timeout_new[FPC_ICMP] > wait)
-		wait = cfg->timeout_new[FPC_ICMP];
-	wait += 5;
+	const uint32_t tmo[] = {cfg->timeout_new[FPC_TCP],  cfg->timeout_closed[FPC_TCP],
+				cfg->timeout_new[FPC_UDP],  cfg->timeout_est[FPC_UDP],
+				cfg->timeout_new[FPC_ICMP], cfg->timeout_est[FPC_ICMP]};
+	uint32_t wait = 0;
+	for (size_t i = 0; i < sizeof(tmo) / sizeof(tmo[0]); i++)
+		if (tmo[i] > wait && tmo[i] < 86400)
+			wait = tmo[i];
+	wait += 10;
 	s->close_ns = (uint64_t)(wait > s->window_s ? wait : s->window_s) * 1000000000ull;
 	s->th_hosts = cfg->an_scan_hosts ? cfg->an_scan_hosts : 1;
 	s->th_ports = cfg->an_scan_ports ? cfg->an_scan_ports : 1;

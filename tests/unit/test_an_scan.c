@@ -309,10 +309,19 @@ static void test_backscatter(void)
 	char dst[32];
 	for (int i = 0; i < 200; i++) {
 		snprintf(dst, sizeof(dst), "10.99.%d.%d", i / 7, (i * 37) % 250 + 1);
-		struct an_obs *o = obs(&h, AN_OBS_FLOW_START, T0 + (uint64_t)i * 50000000ull,
-				       "192.0.2.77", dst, 6, (uint16_t)(1024 + i));
-		o->sp = 80;
-		o->tcp_flags[0] = i < 150 ? TH_SYN | TH_ACK : TH_RST;
+		uint64_t ts = T0 + (uint64_t)i * 50000000ull;
+		struct an_obs *o;
+		if (i < 150) {
+			/* as the flow table makes it: the SYN-ACK's sender is the responder */
+			o = obs(&h, AN_OBS_FLOW_START, ts, dst, "192.0.2.77", 6, 80);
+			o->sp = (uint16_t)(1024 + i);
+			o->tcp_flags[0] = TH_SYN | TH_ACK;
+		} else {
+			o = obs(&h, AN_OBS_FLOW_START, ts, "192.0.2.77", dst, 6,
+				(uint16_t)(1024 + i));
+			o->sp = 80;
+			o->tcp_flags[0] = TH_RST;
+		}
 	}
 	/* an ICMP port unreachable to a host that asked is an answer */
 	probe(&h, T0, "10.10.1.10", "10.10.0.10", 17, 53, 1);
