@@ -71,7 +71,8 @@ struct track {
 	uint64_t probes;
 	uint64_t open_mask; /* set slots answered open (before an episode) */
 	uint32_t cnt[4]; /* before an episode: open, closed, unanswered; or backscatter by type */
-	int32_t hnext, lprev, lnext, ep;
+	int32_t hnext, lprev, lnext;
+	int32_t ep, old_ep; /* the open episode; one that ended and waits for its answers */
 	uint8_t used, n, bitmap_on, src_home, first_home;
 	uint32_t val[SET_N];
 	uint16_t sec[SET_N]; /* seconds mod 65536 (the window is at most 30000 s) */
@@ -274,7 +275,7 @@ static int32_t track_get(struct scan *s, const struct tkey *k)
 	}
 	if (s->t_free == NONE) {
 		int32_t v = s->lru_tail;
-		while (v != NONE && s->t[v].ep != NONE)
+		while (v != NONE && (s->t[v].ep != NONE || s->t[v].old_ep != NONE))
 			v = s->t[v].lprev;
 		if (v == NONE)
 			return NONE; /* every track has an episode: cannot happen (ep_cap < t_cap)
@@ -288,7 +289,7 @@ static int32_t track_get(struct scan *s, const struct tkey *k)
 	memset(t, 0, offsetof(struct track, val));
 	t->k = *k;
 	t->used = 1;
-	t->ep = NONE;
+	t->ep = t->old_ep = NONE;
 	uint32_t h = key_hash(s, k);
 	t->hnext = s->bucket[h];
 	s->bucket[h] = i;
@@ -492,8 +493,13 @@ static void ep_close(struct scan *s, int32_t i)
 {
 	struct episode *e = &s->ep[i];
 	ep_record(s, e, e->last_ns, true);
-	if (e->track != NONE)
-		s->t[e->track].ep = NONE;
+	if (e->track != NONE) {
+		struct track *t = &s->t[e->track];
+		if (t->ep == i)
+			t->ep = NONE;
+		if (t->old_ep == i)
+			t->old_ep = NONE;
+	}
 	e->used = 0;
 	e->next_free = s->ep_free;
 	s->ep_free = i;
@@ -574,7 +580,14 @@ static void touch(struct scan *s, const struct tkey *k, const struct an_obs *o, 
 	struct track *t = &s->t[ti];
 	uint64_t now = o->ts;
 	if (!t->probes || (now > t->last_ns && now - t->last_ns >= s->window_ns)) {
-		/* new activity after a full idle window */
+		/* new activity after a full idle window: the episode has ended,
+		 * it waits on for the answers of its probes */
+		if (t->ep != NONE) {
+			if (t->old_ep != NONE)
+				ep_close(s, t->old_ep);
+			t->old_ep = t->ep;
+			t->ep = NONE;
+		}
 		t->n = 0;
 		t->bitmap_on = 0;
 		t->probes = 0;
@@ -665,8 +678,12 @@ static void answer(struct scan *s, const struct tkey *k, const struct an_obs *o,
 		return;
 	struct track *t = &s->t[ti];
 	struct episode *e = t->ep != NONE ? &s->ep[t->ep] : NULL;
-	if (o->start_ts < (e ? e->first_ns : t->first_ns))
-		return;
+	if (o->start_ts < (e ? e->first_ns : t->first_ns)) {
+		/* a probe of the episode that ended? */
+		e = t->old_ep != NONE ? &s->ep[t->old_ep] : NULL;
+		if (!e || o->start_ts < e->first_ns || o->start_ts > e->last_ns)
+			return;
+	}
 	int res; /* 0 open, 1 closed, 2 unanswered */
 	if (o->proto == 6)
 		res = (o->tcp_flags[1] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ? 0
