@@ -227,9 +227,15 @@ static void daily_obs(void *st, const struct an_obs *o)
 	struct daily *d = st;
 	roll(d, o->ts);
 	switch (o->kind) {
-	case AN_OBS_ALERT:
-		daily_attack(d, o->ts, o->name_len ? o->name : "alert", o->ip_ver, &o->src, 1);
+	case AN_OBS_ALERT: {
+		/* the name travels without its NUL (an_obs_size) */
+		char cat[AN_NAME_MAX + 1];
+		size_t n = o->name_len < AN_NAME_MAX ? o->name_len : AN_NAME_MAX;
+		memcpy(cat, o->name, n);
+		cat[n] = 0;
+		daily_attack(d, o->ts, n ? cat : "alert", o->ip_ver, &o->src, 1);
 		break;
+	}
 	case AN_OBS_FLOW_START: {
 		bool watch = d->has_monitored
 				 ? ipset_match(&d->monitored, o->dst.a, o->ip_ver)
