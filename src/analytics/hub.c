@@ -210,7 +210,8 @@ static void run_epoch(struct analytics *a, bool has_tick)
 			off += r->size;
 		}
 	}
-	qsort(a->sortv, n, sizeof(*a->sortv), cmp_obs);
+	if (n)
+		qsort(a->sortv, n, sizeof(*a->sortv), cmp_obs);
 	for (size_t k = 0; k < n; k++)
 		feed(a, a->sortv[k]);
 	/* release what was fed */
