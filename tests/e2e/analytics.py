@@ -155,8 +155,12 @@ def main():
         check(len(got) == 1, f"scan {kind}: one final record from {t['src_ip']} ({len(got)})")
         if got:
             s = got[0]["scan"]
-            n = s.get("distinct_targets" if key == "distinct_targets" else "distinct_ports")
+            n = s.get("distinct_hosts" if key == "distinct_targets" else "distinct_ports")
             check(n == t[key], f"scan {kind}: {key} {n} = {t[key]}")
+            want_open = len(t["open_ports"]) if kind == "vertical" else \
+                t.get("open", t.get("replies"))
+            got_open = s.get("answers", {}).get("open")
+            check(got_open == want_open, f"scan {kind}: {got_open} open = {want_open}")
     t = truth["backscatter"]
     check(not [r for r in of(recs, "scan", src_ip=t["src_ip"])
                if r["scan"].get("kind") != "backscatter"],
