@@ -63,6 +63,7 @@ struct darknet {
 	bool have_day;
 	struct dn_entry *tab;
 	uint32_t size, n, cap;
+	uint32_t *slots; /* cap: the slots in use, in the order they were taken */
 	uint64_t other_pkts, packets, by_proto[4], by_class[3];
 	const struct dn_entry **v; /* cap: the day's entries, sorted */
 	struct dn_sum *sum;	   /* cap */
@@ -167,7 +168,7 @@ static struct dn_entry *entry(struct darknet *d, const struct an_obs *o, const s
 			e->cls = w->cls;
 			e->first_ns = o->kind == AN_OBS_FLOW_END ? o->start_ts : o->ts;
 			e->last_ns = o->ts;
-			d->n++;
+			d->slots[d->n++] = i;
 			return e;
 		}
 		if (e->port == w->port && e->ver == o->ip_ver && e->proto == o->proto &&
@@ -267,9 +268,8 @@ static void put_day(struct darknet *d)
 	char day[11], ip[46], key[96], js[256], t1[48], t2[48];
 	an_day_text(d->day, day);
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < d->size; i++)
-		if (d->tab[i].used)
-			d->v[n++] = &d->tab[i];
+	for (uint32_t i = 0; i < d->n; i++)
+		d->v[n++] = &d->tab[d->slots[i]];
 	qsort(d->v, n, sizeof(*d->v), by_src);
 	/* distinct sources: the groups of the entries sorted by source */
 	uint32_t sources = 0;
@@ -351,7 +351,8 @@ static void reset_day(struct darknet *d, uint32_t day)
 {
 	d->day = day;
 	d->have_day = true;
-	memset(d->tab, 0, (size_t)d->size * sizeof(*d->tab));
+	for (uint32_t i = 0; i < d->n; i++) /* only what the day used: no tombstones */
+		d->tab[d->slots[i]].used = 0;
 	d->n = 0;
 	d->other_pkts = d->packets = 0;
 	memset(d->by_proto, 0, sizeof(d->by_proto));
@@ -441,6 +442,7 @@ static void darknet_free(void *st)
 		return;
 	ipset_free(&d->dark);
 	free(d->tab);
+	free(d->slots);
 	free(d->v);
 	free(d->sum);
 	free(d);
@@ -469,9 +471,10 @@ static int darknet_init(const struct an_env *env, void **st)
 	for (d->size = 16; d->size < 2 * d->cap; d->size *= 2)
 		;
 	d->tab = calloc(d->size, sizeof(*d->tab));
+	d->slots = calloc(d->cap ? d->cap : 1, sizeof(*d->slots));
 	d->v = calloc(d->cap, sizeof(*d->v));
 	d->sum = calloc(d->cap, sizeof(*d->sum));
-	if (!d->tab || !d->v || !d->sum) {
+	if (!d->tab || !d->slots || !d->v || !d->sum) {
 		log_error("analytics.darknet: out of memory for %u entries", d->cap);
 		darknet_free(d);
 		return -1;

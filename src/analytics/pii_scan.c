@@ -205,7 +205,8 @@ void pii_scan_free(struct pii_scan *s)
 void pii_scan_reset(struct pii_scan *s)
 {
 	memset(&s->c, 0, sizeof(s->c));
-	memset(s->set, 0, s->set_slots * sizeof(*s->set));
+	if (s->set_used) /* most directions found nothing: no need to clear */
+		memset(s->set, 0, s->set_slots * sizeof(*s->set));
 	s->set_used = 0;
 	s->base = s->next = s->rec_end = 0;
 	s->win_len = 0;

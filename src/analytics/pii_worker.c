@@ -4,11 +4,14 @@
  * Scanners come from a per-worker pool (made on demand, reused through a
  * free list, at most analytics.flow-states / workers of them); a direction
  * that finds none is not scanned (analytics.flow_state_full). Encrypted
- * sessions (TLS, SSH) are not scanned: their bytes are not the data.
+ * sessions (TLS, SSH) are not scanned: their bytes are not the data. With
+ * analytics.pii.outbound-only (the default) only the directions in which
+ * data leaves HOME_NET are.
  */
 #include "analytics/pii_worker.h"
 
 #include <openssl/rand.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +19,17 @@
 #include "app/applayer.h"
 #include "core/log.h"
 
+/* The flow's third slot: which directions are not scanned. */
+#define MARK_DECIDED  ((uintptr_t)1)
+#define MARK_OFF(dir) ((uintptr_t)2 << (dir))
+
 struct pii_worker {
 	const struct pii_key *key; /* the hub's */
 	struct pii_scan **free_list;
 	uint32_t n_free, n_made, cap;
 	uint32_t max_distinct;
 	uint64_t max_bytes;
+	bool outbound_only;
 };
 
 static int hexval(char c)
@@ -83,6 +91,7 @@ int pii_worker_init(struct an_worker *w)
 	pw->cap = w->cap_states;
 	pw->max_distinct = cfg->an_pii_max_distinct;
 	pw->max_bytes = cfg->an_pii_max_bytes;
+	pw->outbound_only = cfg->an_pii_outbound_only;
 	pw->free_list = calloc(pw->cap, sizeof(*pw->free_list));
 	if (!pw->free_list) {
 		free(pw);
@@ -133,12 +142,25 @@ void pii_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t
 	if (!n || f->app_proto == ALPROTO_TLS || (dir != 0 && dir != 1))
 		return;
 	void **slot = an_flow_pii(w, f, true);
-	if (!slot || slot[2])
+	if (!slot)
 		return;
-	if (!slot[0] && !slot[1] && n >= 4 && !memcmp(d, "SSH-", 4)) {
-		slot[2] = slot; /* SSH: encrypted after its banner, whose names are vocabulary */
-		return;
+	uintptr_t mark = (uintptr_t)slot[2];
+	if (!mark) { /* the flow's first data: which directions are scanned */
+		mark = MARK_DECIDED;
+		if (n >= 4 && !memcmp(d, "SSH-", 4)) /* encrypted after a banner of vocabulary */
+			mark |= MARK_OFF(0) | MARK_OFF(1);
+		if (pw->outbound_only) {
+			bool sh = an_worker_home(w, f->ip_ver, f->src.a),
+			     dh = an_worker_home(w, f->ip_ver, f->dst.a);
+			if (!(sh && !dh))
+				mark |= MARK_OFF(0);
+			if (!(dh && !sh))
+				mark |= MARK_OFF(1);
+		}
+		slot[2] = (void *)mark;
 	}
+	if (mark & MARK_OFF(dir))
+		return;
 	if (!slot[dir]) {
 		if (!(slot[dir] = scanner_get(pw))) {
 			CNT_INC(w->cnt, AN_FLOW_STATE_FULL);

@@ -37,7 +37,7 @@ void pii_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t
 void pii_worker_flow_end(struct an_worker *w, struct flow *f, void **pii);
 
 /* The flow's scanner slots (worker.c): [0] and [1] the directions', [2]
- * not NULL when the flow is not to be scanned; made when `make`; NULL when
+ * which directions are not scanned (pii_worker.c); made when `make`; NULL when
  * the flow has no state (none left). */
 void **an_flow_pii(struct an_worker *w, struct flow *f, bool make);
 

@@ -149,6 +149,7 @@ static const struct ckey keys[] = {
 	{"analytics.pii.max-bytes", T_SIZE, O(an_pii_max_bytes), "4mb", "bytes scanned per flow direction"},
 	{"analytics.pii.max-distinct", T_U32, O(an_pii_max_distinct), "4096", "distinct identifiers remembered per flow direction (beyond: counts say at least)"},
 	{"analytics.pii.min-records", T_U32, O(an_pii_min_records), "10", "distinct identifiers in one flow direction before it is reported, one of them at least a My Number, card, phone number or postal address"},
+	{"analytics.pii.outbound-only", T_BOOL, O(an_pii_outbound_only), "true", "scan only data leaving HOME_NET (an internal host sending to an external one); false: every cleartext direction"},
 	{"analytics.pii.min-emails", T_U32, O(an_pii_min_emails), "1000", "distinct e-mail addresses alone that make a flow direction reported (mail, mailing lists and protocol vocabulary such as SSH algorithm names carry many)"},
 	{"analytics.daily.enabled", T_BOOL, O(an_daily), "true", "daily counters: potential attacks by category, distinct attacking sources, accesses per monitored address"},
 	{"analytics.daily.monitored", T_LIST, O(an_daily_monitored), "", "addresses whose accesses per day are counted; empty = every internal address reached from outside"},

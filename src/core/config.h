@@ -177,6 +177,7 @@ struct config {
 	uint32_t an_pii_max_distinct;
 	uint32_t an_pii_min_records;
 	uint32_t an_pii_min_emails;
+	bool an_pii_outbound_only;
 	bool an_daily;
 	char an_daily_monitored[CONFIG_LIST_MAXLEN];
 	uint32_t an_daily_max_addresses;

@@ -426,6 +426,7 @@ static uint64_t traffic_time(const struct store_rec *r)
 		return r->flow.end > r->c.ts ? r->flow.end : r->c.ts;
 	case STORE_STATS:
 	case STORE_DAILY:
+	case STORE_EVENT: /* analytics records are about traffic already stored */
 		return 0;
 	case STORE_INTEL:
 		return r->intel.retro ? 0 : r->c.ts;
