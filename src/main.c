@@ -28,27 +28,34 @@
 
 #define MAMORI_VERSION "0.1.0"
 
-enum { OPT_SET = 256, OPT_BPF, OPT_NO_PROGRESS, OPT_HELP_CONFIG, OPT_PROFILE, OPT_STORE,
-       OPT_NO_STORE };
+enum {
+	OPT_SET = 256,
+	OPT_BPF,
+	OPT_NO_PROGRESS,
+	OPT_HELP_CONFIG,
+	OPT_PROFILE,
+	OPT_STORE,
+	OPT_NO_STORE
+};
 
 static const struct option long_opts[] = {
-	{"output", required_argument, NULL, 'o'},
-	{"config", required_argument, NULL, 'c'},
-	{"set", required_argument, NULL, OPT_SET},
-	{"workers", required_argument, NULL, 'w'},
-	{"rules", required_argument, NULL, 'S'},
-	{"intel", required_argument, NULL, 'I'},
-	{"checksum", required_argument, NULL, 'k'},
-	{"profile-rules", optional_argument, NULL, OPT_PROFILE},
-	{"bpf", required_argument, NULL, OPT_BPF},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"store", required_argument, NULL, OPT_STORE},
-	{"no-store", no_argument, NULL, OPT_NO_STORE},
-	{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"config", required_argument, NULL, 'c'},
+    {"set", required_argument, NULL, OPT_SET},
+    {"workers", required_argument, NULL, 'w'},
+    {"rules", required_argument, NULL, 'S'},
+    {"intel", required_argument, NULL, 'I'},
+    {"checksum", required_argument, NULL, 'k'},
+    {"profile-rules", optional_argument, NULL, OPT_PROFILE},
+    {"bpf", required_argument, NULL, OPT_BPF},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"no-store", no_argument, NULL, OPT_NO_STORE},
+    {"help-config", no_argument, NULL, OPT_HELP_CONFIG},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void usage_read(FILE *out)
@@ -84,23 +91,24 @@ static void usage_read(FILE *out)
 
 static void usage_live(FILE *out)
 {
-	fprintf(out,
-		"usage: mamori live [options] IFACE\n"
-		"Monitor an interface until SIGINT or SIGTERM; stats are flushed on exit.\n\n"
-		"options:\n"
-		"  -o, --output DIR     output directory (default: .)\n"
-		"  -c, --config FILE    YAML configuration\n"
-		"      --set KEY=VALUE  override one setting (repeatable)\n"
-		"  -w, --workers N      worker threads (default: one per core)\n"
-		"  -S, --rules PATH     load Suricata rules: a file or a folder (repeatable)\n"
-		"  -I, --intel PATH     match an intel file or MISP feed folder (repeatable);\n"
-		"                       SIGHUP or 'mamori intel reload' reads intel again\n"
-		"  -k none|all|auto     checksum validation, as Suricata's -k\n"
-		"      --bpf FILTER     capture filter (pcap-filter syntax)\n"
-		"      --store PATH     the SQLite store (default: DIR/mamori.db); --no-store: none\n"
-		"  -q, --quiet / -v, --verbose\n\n"
-		"exit status: 0 ok; 1 the interface could not be opened or failed; 2 usage;\n"
-		"3 output error.\n");
+	fprintf(
+	    out,
+	    "usage: mamori live [options] IFACE\n"
+	    "Monitor an interface until SIGINT or SIGTERM; stats are flushed on exit.\n\n"
+	    "options:\n"
+	    "  -o, --output DIR     output directory (default: .)\n"
+	    "  -c, --config FILE    YAML configuration\n"
+	    "      --set KEY=VALUE  override one setting (repeatable)\n"
+	    "  -w, --workers N      worker threads (default: one per core)\n"
+	    "  -S, --rules PATH     load Suricata rules: a file or a folder (repeatable)\n"
+	    "  -I, --intel PATH     match an intel file or MISP feed folder (repeatable);\n"
+	    "                       SIGHUP or 'mamori intel reload' reads intel again\n"
+	    "  -k none|all|auto     checksum validation, as Suricata's -k\n"
+	    "      --bpf FILTER     capture filter (pcap-filter syntax)\n"
+	    "      --store PATH     the SQLite store (default: DIR/mamori.db); --no-store: none\n"
+	    "  -q, --quiet / -v, --verbose\n\n"
+	    "exit status: 0 ok; 1 the interface could not be opened or failed; 2 usage;\n"
+	    "3 output error.\n");
 }
 
 static void usage(FILE *out)
@@ -111,7 +119,8 @@ static void usage(FILE *out)
 		"  read FILE...    analyse capture files, write EVE JSON and the store\n"
 		"  live IFACE      monitor a network interface\n"
 		"  rules check FILE...  load rules and report what loads, what is skipped and why\n"
-		"  intel check FILE...  load intel files and report what loads, what is skipped and why\n"
+		"  intel check FILE...  load intel files and report what loads, what is skipped "
+		"and why\n"
 		"  intel reload    make a running 'mamori live' read its intel again\n"
 		"  intel import FEED...  keep intel feeds and retro-hunt the store with them\n"
 		"  hunt FEED...    retro-hunt the store with intel feeds (the feeds are not kept)\n"
@@ -142,7 +151,8 @@ static int load_intel(const struct config *cfg, char **cli, int ncli, char ***pa
 	if (!*paths)
 		return 2;
 	snprintf(files, sizeof(files), "%s", cfg->intel_files);
-	for (char *save = NULL, *t = strtok_r(files, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *t = strtok_r(files, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		while (*t == ' ')
 			t++;
 		if (*t)
@@ -260,7 +270,8 @@ static int run(int argc, char **argv, bool live)
 			char kv[64];
 			if (config_set_kv(&cfg, "profiling.rules.enabled=true") < 0)
 				goto out;
-			snprintf(kv, sizeof(kv), "profiling.rules.limit=%s", optarg ? optarg : "10");
+			snprintf(kv, sizeof(kv), "profiling.rules.limit=%s",
+				 optarg ? optarg : "10");
 			if (config_set_kv(&cfg, kv) < 0)
 				goto out;
 			break;
@@ -350,8 +361,8 @@ static int run(int argc, char **argv, bool live)
 	}
 	if (live)
 		pidfile(outdir, true);
-	int r = live ? engine_live(e, argv[optind], bpf)
-		     : engine_read_files(e, argv + optind, nargs);
+	int r =
+	    live ? engine_live(e, argv[optind], bpf) : engine_read_files(e, argv + optind, nargs);
 	if (live)
 		pidfile(outdir, false);
 	int f = engine_finish(e);
@@ -367,19 +378,21 @@ out:
 
 static void usage_rules(FILE *out)
 {
-	fprintf(out,
-		"usage: mamori rules check [options] PATH...\n"
-		"Load rule files or folders of *.rules (Suricata syntax) and report: rules loaded, rules skipped as\n"
-		"unsupported (counted by keyword or reason), rules with errors (file:line:column\n"
-		"and keyword), rules waiting for the application layer, load time and memory.\n"
-		"A classification.config beside the first file is used when present.\n\n"
-		"options:\n"
-		"  -c, --config FILE    YAML configuration (rule variables ...)\n"
-		"      --set KEY=VALUE  override one setting, e.g. vars.address-groups.HOME_NET=...\n"
-		"  -v, --verbose        print a line for every rule skipped or in error\n"
-		"  -q, --quiet          print the summary only\n\n"
-		"exit status: 0 every rule loaded or was skipped as unsupported; 1 some rule\n"
-		"has an error; 2 usage error or a file could not be read.\n");
+	fprintf(
+	    out,
+	    "usage: mamori rules check [options] PATH...\n"
+	    "Load rule files or folders of *.rules (Suricata syntax) and report: rules loaded, "
+	    "rules skipped as\n"
+	    "unsupported (counted by keyword or reason), rules with errors (file:line:column\n"
+	    "and keyword), rules waiting for the application layer, load time and memory.\n"
+	    "A classification.config beside the first file is used when present.\n\n"
+	    "options:\n"
+	    "  -c, --config FILE    YAML configuration (rule variables ...)\n"
+	    "      --set KEY=VALUE  override one setting, e.g. vars.address-groups.HOME_NET=...\n"
+	    "  -v, --verbose        print a line for every rule skipped or in error\n"
+	    "  -q, --quiet          print the summary only\n\n"
+	    "exit status: 0 every rule loaded or was skipped as unsupported; 1 some rule\n"
+	    "has an error; 2 usage error or a file could not be read.\n");
 }
 
 /* Use the classification.config and reference.config beside the first rules
@@ -406,7 +419,7 @@ static void config_files_beside(struct ruleset *rs, const struct config *cfg, co
 		return;
 	fclose(f);
 	int rc = !strcmp(name, "classification.config") ? ruleset_load_classification(rs, path)
-							 : ruleset_load_references(rs, path);
+							: ruleset_load_references(rs, path);
 	if (rc == 0)
 		log_debug("%s from %s", name, path);
 }
@@ -502,12 +515,16 @@ out:
 static void features(void)
 {
 	static const char *const list[] = {
-		"capture:pcap", "capture:pcapng", "capture:live", "decode:ethernet", "decode:vlan",
-		"decode:qinq", "decode:sll", "decode:sll2", "decode:null", "decode:raw",
-		"decode:ipv4", "decode:ipv6", "decode:tcp", "decode:udp", "decode:icmpv4",
-		"decode:icmpv6", "defrag", "stream", "community-id", "event:flow", "event:stats", "event:alert", "event:fileinfo", "rules",
-		"detect:vectorscan", "detect:pcre2",
-		"HAVE_JA3", "HAVE_JA4", /* Suricata's build features, as verify tests name them */
+	    "capture:pcap",	 "capture:pcapng", "capture:live",
+	    "decode:ethernet",	 "decode:vlan",	   "decode:qinq",
+	    "decode:sll",	 "decode:sll2",	   "decode:null",
+	    "decode:raw",	 "decode:ipv4",	   "decode:ipv6",
+	    "decode:tcp",	 "decode:udp",	   "decode:icmpv4",
+	    "decode:icmpv6",	 "defrag",	   "stream",
+	    "community-id",	 "event:flow",	   "event:stats",
+	    "event:alert",	 "event:fileinfo", "rules",
+	    "detect:vectorscan", "detect:pcre2",   "HAVE_JA3",
+	    "HAVE_JA4", /* Suricata's build features, as verify tests name them */
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		puts(list[i]);
@@ -548,8 +565,9 @@ int main(int argc, char **argv)
 		return audit_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
-			printf("usage: mamori features\nList what this build supports, one per line "
-			       "(capture:, decode:, event: ...).\n");
+			printf(
+			    "usage: mamori features\nList what this build supports, one per line "
+			    "(capture:, decode:, event: ...).\n");
 		else
 			features();
 		return 0;

@@ -37,7 +37,7 @@ enum an_obs_kind {
 	AN_OBS_PII,	       /* personal data in one direction of a flow (data: struct an_pii) */
 };
 
-#define AN_NAME_MAX 256	  /* names (SNI, host, DNS name) */
+#define AN_NAME_MAX	256 /* names (SNI, host, DNS name) */
 #define AN_OBS_DATA_MAX 640 /* the name field, or a record's data (AN_OBS_PII) */
 
 /* an_obs.flags */

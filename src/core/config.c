@@ -28,132 +28,257 @@ struct ckey {
 #define O(f) offsetof(struct config, f)
 
 static const struct ckey keys[] = {
-	{"flow.memcap", T_SIZE, O(flow_memcap), "128mb", "memory for flows, per process; at the cap the idlest flow is evicted"},
-	{"flow.hash-size", T_U32, O(flow_hash_size), "65536", "flow hash buckets (split over workers)"},
-	{"flow-timeouts.default.new", T_U32, O(timeout_new[FPC_DEFAULT]), "30", "seconds"},
-	{"flow-timeouts.default.established", T_U32, O(timeout_est[FPC_DEFAULT]), "300", "seconds"},
-	{"flow-timeouts.default.closed", T_U32, O(timeout_closed[FPC_DEFAULT]), "0", "seconds"},
-	{"flow-timeouts.tcp.new", T_U32, O(timeout_new[FPC_TCP]), "60", "seconds"},
-	{"flow-timeouts.tcp.established", T_U32, O(timeout_est[FPC_TCP]), "600", "seconds"},
-	{"flow-timeouts.tcp.closed", T_U32, O(timeout_closed[FPC_TCP]), "60", "seconds"},
-	{"flow-timeouts.udp.new", T_U32, O(timeout_new[FPC_UDP]), "30", "seconds"},
-	{"flow-timeouts.udp.established", T_U32, O(timeout_est[FPC_UDP]), "300", "seconds"},
-	{"flow-timeouts.icmp.new", T_U32, O(timeout_new[FPC_ICMP]), "30", "seconds"},
-	{"flow-timeouts.icmp.established", T_U32, O(timeout_est[FPC_ICMP]), "300", "seconds"},
-	{"stream.midstream", T_BOOL, O(midstream), "false", "pick up TCP sessions without a handshake"},
-	{"stream.async-oneside", T_BOOL, O(async_oneside), "false", "accept sessions seen in one direction only"},
-	{"stream.reassembly.memcap", T_SIZE, O(reassembly_memcap), "256mb", "memory for buffered out-of-order TCP data; at the cap segments are dropped (counted)"},
-	{"stream.reassembly.depth", T_SIZE, O(reassembly_depth), "1mb", "bytes reassembled per direction; 0 = no limit"},
-	{"stream.reassembly.max-segments", T_U32, O(reassembly_max_segments), "1024", "out-of-order segments buffered per direction"},
-	{"stream.reassembly.overlap-policy", T_OVERLAP, O(stream_overlap), "first", "first|last: which copy wins when buffered segments overlap"},
-	{"defrag.memcap", T_SIZE, O(defrag_memcap), "32mb", "memory for fragments; at the cap new fragments are dropped (counted)"},
-	{"defrag.timeout", T_U32, O(defrag_timeout), "60", "seconds an incomplete datagram is kept"},
-	{"defrag.max-frags", T_U32, O(defrag_max_frags), "256", "fragments per datagram"},
-	{"defrag.trackers", T_U32, O(defrag_trackers), "65536", "datagrams under reassembly at once"},
-	{"defrag.overlap-policy", T_OVERLAP, O(defrag_overlap), "first", "first|last|bsd|linux"},
-	{"workers", T_U32, O(workers), "0", "worker threads; 0 = one per core"},
-	{"capture.ring-size", T_SIZE, O(ring_size), "8mb", "bytes of packet ring per worker"},
-	{"capture.snaplen", T_U32, O(snaplen), "65535", "live capture snap length"},
-	{"capture.promisc", T_BOOL, O(promisc), "true", "live capture in promiscuous mode"},
-	{"stats.interval", T_U32, O(stats_interval), "8", "seconds between stats records; 0 = only the final one"},
-	{"store.enabled", T_BOOL, O(store_enabled), "true", "keep every record in the SQLite store (docs/store.md); --no-store turns it off"},
-	{"store.path", T_STR, O(store_path), "", "the store's file (--store); empty = mamori.db in the output directory"},
-	{"store.batch-size", T_U32, O(store_batch_size), "1000", "records per store transaction (1-1000000)"},
-	{"store.queue-length", T_U32, O(store_queue_len), "8", "full batches waiting for the store's writer; at the cap file input waits and live input drops the batch (counted)"},
-	{"store.retention.days", T_U32, O(store_retention_days), "180", "records older than this (from the newest) are deleted, at open and every minute; 0 = keep"},
-	{"store.retention.max-mb", T_U32, O(store_retention_max_mb), "20480", "the store's size cap in MB; above it the oldest records are deleted; 0 = no cap"},
-	{"store.cache-mb", T_U32, O(store_cache_mb), "64", "the store writer's page cache (MB): index pages kept in memory between batches"},
-	{"store.stats-interval", T_U32, O(store_stats_interval), "300", "seconds between stats rows in the store (the final one is always kept)"},
-	{"intel.dir", T_STR, O(intel_dir), "", "a folder whose every file is intel matched live (read again on reload); 'mamori intel import' keeps feeds here; empty = intel/ beside the store"},
-	{"outputs.eve.filename", T_STR, O(eve_filename), "eve.json", "file name inside the output directory"},
-	{"outputs.eve.flow", T_BOOL, O(eve_flow), "true", "write flow records"},
-	{"outputs.eve.stats", T_BOOL, O(eve_stats), "true", "write stats records"},
-	{"outputs.eve.dns", T_BOOL, O(eve_dns), "true", "write dns records (Suricata's format version 3)"},
-	{"outputs.eve.http", T_BOOL, O(eve_http), "true", "write http records"},
-	{"outputs.eve.http-headers", T_STR, O(eve_http_headers), "", "add every header to http records: request, response, both or empty (Suricata's dump-all-headers)"},
-	{"outputs.eve.http-extended", T_BOOL, O(eve_http_extended), "true", "http objects with method, protocol, status, referer, redirect and length (Suricata's extended: yes)"},
-	{"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
-	{"outputs.eve.fileinfo", T_BOOL, O(eve_fileinfo), "true", "write fileinfo records for files carried by HTTP"},
-	{"file.hashes", T_BOOL, O(file_hashes), "true", "md5, sha1 and sha256 of every file"},
-	{"file.magic", T_BOOL, O(file_magic), "false", "name every file's type with libmagic (costly; on by itself when a rule uses filemagic)"},
-	{"file.store-dir", T_STR, O(file_store_dir), "", "keep every whole file here, named by its sha256; empty = off"},
-	{"file.store-cap", T_SIZE, O(file_store_cap), "1gb", "bytes the file store may hold (files over it are not stored, and counted)"},
-	{"app-layer.protocols.tls.encryption-handling", T_ENUM, O(tls_encryption), "default", "once a TLS session is encrypted: default (parse on; rules on raw content stop inspecting the flow, as Suricata), bypass (also stop reassembling it), full (inspect everything)"},
-	{"app-layer.protocols.http.libhtp.default-config.response-body-decompress-layer-limit", T_U32, O(http_decompress_layers), "2", "content encodings (gzip, deflate) undone in a row, as Suricata"},
-	{"file.body-limit", T_SIZE, O(file_body_limit), "256kb", "bytes of each HTTP body kept for inspection, YARA and the store"},
-	{"file.yara-rules", T_STR, O(yara_rules), "", "YARA rules (a .yar file or a folder of them) run on every file; empty = off"},
-	{"outputs.eve.intel", T_BOOL, O(eve_intel), "true", "write intel records (indicators seen in traffic)"},
-	{"intel.files", T_STR, O(intel_files), "", "intel files to match live, comma-separated (also -I/--intel); read again on reload"},
-	{"enrich.dir", T_STR, O(enrich_dir), "", "ip-location-db data (asn-ipv4.csv, asn-ipv6.csv, geo-whois-asn-country.mmdb; scripts/deps fetches them to data/ip-location-db): AS, organisation and country of external addresses on flow, alert and intel records; empty = off"},
-	{"enrich.hosting-asns", T_STR, O(enrich_hosting), "", "AS numbers of hosting and VPS providers, one per line (data/hosting-asns.tsv): their addresses are marked hosting: true"},
-	{"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true", "write anomaly records for app-layer events"},
-	{"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
-	{"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false", "add the payload (base64) to alerts"},
-	{"outputs.eve.alert.payload-printable", T_BOOL, O(eve_alert_payload_printable), "false", "add the payload as printable text"},
-	{"outputs.eve.alert.packet", T_BOOL, O(eve_alert_packet), "false", "add the packet (base64) to alerts"},
-	{"pcap-file.checksum-checks", T_CSUM, O(checksum_mode), "auto", "auto|yes|no: validate checksums (-k auto|all|none)"},
-	{"reference-config-file", T_STR, O(reference_file), "", "reference.config; empty = the one beside the rules, else built in"},
-	{"threshold-file", T_STR, O(threshold_file), "", "threshold.config: thresholds and suppressions by gen_id/sig_id"},
-	{"classification-file", T_STR, O(classification_file), "", "classification.config; empty = the one beside the rules, else built in"},
-	{"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20", "per-rule load messages printed before summarising"},
-	{"profiling.rules.enabled", T_BOOL, O(profile_rules), "false", "profile rules (--profile-rules): checks, matches, time"},
-	{"profiling.rules.limit", T_U32, O(profile_top), "10", "rules and databases listed in the profile summary"},
-	{"detect.prefilter", T_BOOL, O(detect_prefilter), "true", "false: no prefilter, port groups or address index: every rule is checked (slow; to test them)"},
-	{"detect.passive", T_BOOL, O(passive), "true", "drop and reject rules alert (mamori does not block traffic)"},
-	{"datasets.defaults.memcap", T_SIZE, O(dataset_memcap), "16mb", "memory for the values of each dataset that gives no memcap of its own; at the cap a set adds nothing (detect.datasets.full)"},
-	{"datasets.defaults.hashsize", T_U32, O(dataset_hashsize), "4096", "hash buckets of each dataset that gives no hashsize of its own"},
-	{"datasets.rules.allow-write", T_BOOL, O(dataset_allow_write), "true", "rules may write datasets back (save, state)"},
-	{"datasets.rules.allow-absolute-filenames", T_BOOL, O(dataset_allow_absolute), "false", "rules may name absolute save/state paths and paths with '..'"},
-	{"default-data-dir", T_STR, O(data_dir), "", "folder of relative dataset save/state files (and of the configuration's load files); empty = beside the rule file for rules, the current folder for the configuration"},
-	{"reputation-categories-file", T_STR, O(reputation_categories), "", "IP reputation categories (id,shortname,description per line) named by the iprep keyword"},
-	{"reputation-files", T_LIST, O(reputation_files), "", "IP reputation files (address[/len],category,score per line), comma-separated or a YAML list; relative to default-reputation-path"},
-	{"default-reputation-path", T_STR, O(reputation_path), "", "folder of relative reputation-files; empty = the current folder"},
-	{"analytics.enabled", T_BOOL, O(an_enabled), "true", "behaviour analytics (docs/analytics.md): scans, beacons, DNS tunnels, exfiltration, zones, darknet, personal data, daily counters"},
-	{"outputs.eve.analytics", T_BOOL, O(eve_analytics), "true", "write the analytics' records (scan, beacon, dns_tunnel, exfil, zone, darknet, pii, daily)"},
-	{"analytics.ring-size", T_SIZE, O(an_ring_size), "4mb", "bytes of observation ring from each worker to the analytics; full: file input waits, live input drops (analytics.obs_dropped)"},
-	{"analytics.pending-max", T_SIZE, O(an_pending_max), "256mb", "observation bytes held while a slower worker finishes a second; at the cap they are dropped (analytics.obs_dropped)"},
-	{"analytics.flow-states", T_U32, O(an_flow_states), "262144", "flows with analytics state (TLS/HTTP name, personal-data scanners) at once; beyond it flows go without (analytics.flow_state_full)"},
-	{"analytics.scan.enabled", T_BOOL, O(an_scan), "true", "horizontal and vertical port scans, ICMP sweeps (backscatter told apart)"},
-	{"analytics.scan.window", T_U32, O(an_scan_window), "60", "seconds of the sliding window"},
-	{"analytics.scan.hosts", T_U32, O(an_scan_hosts), "50", "distinct hosts probed on one port within the window: a horizontal scan"},
-	{"analytics.scan.ports", T_U32, O(an_scan_ports), "50", "distinct ports probed on one host within the window: a vertical scan"},
-	{"analytics.scan.sweep-hosts", T_U32, O(an_scan_sweep), "30", "distinct hosts sent ICMP echo requests within the window: a sweep"},
-	{"analytics.scan.max-sources", T_U32, O(an_scan_max_sources), "65536", "sources tracked at once; at the cap the idlest is evicted (analytics.scan.evicted)"},
-	{"analytics.beacon.enabled", T_BOOL, O(an_beacon), "true", "command-and-control beacons: regular connections from an internal host to one external peer"},
-	{"analytics.beacon.min-count", T_U32, O(an_beacon_min_count), "8", "connections in a series before it can be a beacon"},
-	{"analytics.beacon.min-interval", T_U32, O(an_beacon_min_interval), "10", "seconds: shorter intervals are not beacons"},
-	{"analytics.beacon.max-interval", T_U32, O(an_beacon_max_interval), "21600", "seconds: longer intervals are not beacons"},
-	{"analytics.beacon.max-jitter-pct", T_U32, O(an_beacon_jitter_pct), "20", "largest spread of intervals around their median, in percent of it"},
-	{"analytics.beacon.max-size-pct", T_U32, O(an_beacon_size_pct), "30", "largest spread of bytes per connection around their median, in percent"},
-	{"analytics.beacon.max-series", T_U32, O(an_beacon_max_series), "65536", "(host, peer) series tracked at once; at the cap the idlest is evicted (analytics.beacon.evicted)"},
-	{"analytics.dns-tunnel.enabled", T_BOOL, O(an_dns_tunnel), "true", "DNS tunnels: long, high-entropy names, many subdomains of one domain, TXT/NULL volume"},
-	{"analytics.dns-tunnel.window", T_U32, O(an_dns_window), "600", "seconds per window"},
-	{"analytics.dns-tunnel.unique-subdomains", T_U32, O(an_dns_unique), "100", "distinct names below one domain within a window"},
-	{"analytics.dns-tunnel.min-label-length", T_U32, O(an_dns_label_len), "24", "a label this long counts as encoded data"},
-	{"analytics.dns-tunnel.min-entropy", T_U32, O(an_dns_entropy_x100), "350", "bits per character x100 of a label counted as encoded data"},
-	{"analytics.dns-tunnel.txt-null", T_U32, O(an_dns_txt_null), "50", "TXT and NULL queries below one domain within a window"},
-	{"analytics.dns-tunnel.max-domains", T_U32, O(an_dns_max_domains), "65536", "domains tracked at once; at the cap the idlest is evicted (analytics.dns_tunnel.evicted)"},
-	{"analytics.exfil.enabled", T_BOOL, O(an_exfil), "true", "exfiltration: outbound volume per internal host and external peer against the host's baseline"},
-	{"analytics.exfil.window", T_U32, O(an_exfil_window), "600", "seconds per window"},
-	{"analytics.exfil.min-bytes", T_SIZE, O(an_exfil_min_bytes), "10mb", "bytes out to one peer within a window before it can be exfiltration"},
-	{"analytics.exfil.baseline-factor", T_U32, O(an_exfil_baseline_factor), "10", "times the host's usual outbound bytes per window"},
-	{"analytics.exfil.ratio", T_U32, O(an_exfil_ratio), "5", "bytes out per byte in from that peer"},
-	{"analytics.exfil.hosting-weight", T_U32, O(an_exfil_hosting_weight), "2", "to hosting/VPS networks the thresholds are divided by this"},
-	{"analytics.exfil.max-hosts", T_U32, O(an_exfil_max_hosts), "65536", "internal hosts (and host-peer pairs, x4) tracked; at the cap the idlest is evicted (analytics.exfil.evicted)"},
-	{"analytics.zones.enabled", T_BOOL, O(an_zones), "true", "zone policies (analytics.zones.NAME.networks, .internet, .allow)"},
-	{"analytics.darknet.enabled", T_BOOL, O(an_darknet), "true", "darknet telescope over analytics.darknet.prefixes"},
-	{"analytics.darknet.prefixes", T_LIST, O(an_darknet_prefixes), "", "unused prefixes: every packet to them is counted per source, port, protocol and day"},
-	{"analytics.darknet.max-sources", T_U32, O(an_darknet_max_sources), "65536", "(source, port, protocol) entries per day; beyond it packets are counted as other (analytics.darknet.overflow)"},
-	{"analytics.pii.enabled", T_BOOL, O(an_pii), "true", "personal data (My Number, card numbers, e-mail, phone, postal codes) in cleartext payloads and files"},
-	{"analytics.pii.key", T_STR, O(an_pii_key), "", "hex key of the keyed hash that stands for the identifiers (same key: same hashes across runs); empty = random per run"},
-	{"analytics.pii.max-bytes", T_SIZE, O(an_pii_max_bytes), "4mb", "bytes scanned per flow direction"},
-	{"analytics.pii.max-distinct", T_U32, O(an_pii_max_distinct), "4096", "distinct identifiers remembered per flow direction (beyond: counts say at least)"},
-	{"analytics.pii.min-records", T_U32, O(an_pii_min_records), "10", "distinct identifiers in one flow direction before it is reported, one of them at least a My Number, card, phone number or postal address"},
-	{"analytics.pii.outbound-only", T_BOOL, O(an_pii_outbound_only), "true", "scan only data leaving HOME_NET (an internal host sending to an external one); false: every cleartext direction"},
-	{"analytics.pii.min-emails", T_U32, O(an_pii_min_emails), "1000", "distinct e-mail addresses alone that make a flow direction reported (mail, mailing lists and protocol vocabulary such as SSH algorithm names carry many)"},
-	{"analytics.daily.enabled", T_BOOL, O(an_daily), "true", "daily counters: potential attacks by category, distinct attacking sources, accesses per monitored address"},
-	{"analytics.daily.monitored", T_LIST, O(an_daily_monitored), "", "addresses whose accesses per day are counted; empty = every internal address reached from outside"},
-	{"analytics.daily.max-addresses", T_U32, O(an_daily_max_addresses), "4096", "monitored addresses counted per day (beyond: analytics.daily.overflow)"},
+    {"flow.memcap", T_SIZE, O(flow_memcap), "128mb",
+     "memory for flows, per process; at the cap the idlest flow is evicted"},
+    {"flow.hash-size", T_U32, O(flow_hash_size), "65536", "flow hash buckets (split over workers)"},
+    {"flow-timeouts.default.new", T_U32, O(timeout_new[FPC_DEFAULT]), "30", "seconds"},
+    {"flow-timeouts.default.established", T_U32, O(timeout_est[FPC_DEFAULT]), "300", "seconds"},
+    {"flow-timeouts.default.closed", T_U32, O(timeout_closed[FPC_DEFAULT]), "0", "seconds"},
+    {"flow-timeouts.tcp.new", T_U32, O(timeout_new[FPC_TCP]), "60", "seconds"},
+    {"flow-timeouts.tcp.established", T_U32, O(timeout_est[FPC_TCP]), "600", "seconds"},
+    {"flow-timeouts.tcp.closed", T_U32, O(timeout_closed[FPC_TCP]), "60", "seconds"},
+    {"flow-timeouts.udp.new", T_U32, O(timeout_new[FPC_UDP]), "30", "seconds"},
+    {"flow-timeouts.udp.established", T_U32, O(timeout_est[FPC_UDP]), "300", "seconds"},
+    {"flow-timeouts.icmp.new", T_U32, O(timeout_new[FPC_ICMP]), "30", "seconds"},
+    {"flow-timeouts.icmp.established", T_U32, O(timeout_est[FPC_ICMP]), "300", "seconds"},
+    {"stream.midstream", T_BOOL, O(midstream), "false", "pick up TCP sessions without a handshake"},
+    {"stream.async-oneside", T_BOOL, O(async_oneside), "false",
+     "accept sessions seen in one direction only"},
+    {"stream.reassembly.memcap", T_SIZE, O(reassembly_memcap), "256mb",
+     "memory for buffered out-of-order TCP data; at the cap segments are dropped (counted)"},
+    {"stream.reassembly.depth", T_SIZE, O(reassembly_depth), "1mb",
+     "bytes reassembled per direction; 0 = no limit"},
+    {"stream.reassembly.max-segments", T_U32, O(reassembly_max_segments), "1024",
+     "out-of-order segments buffered per direction"},
+    {"stream.reassembly.overlap-policy", T_OVERLAP, O(stream_overlap), "first",
+     "first|last: which copy wins when buffered segments overlap"},
+    {"defrag.memcap", T_SIZE, O(defrag_memcap), "32mb",
+     "memory for fragments; at the cap new fragments are dropped (counted)"},
+    {"defrag.timeout", T_U32, O(defrag_timeout), "60", "seconds an incomplete datagram is kept"},
+    {"defrag.max-frags", T_U32, O(defrag_max_frags), "256", "fragments per datagram"},
+    {"defrag.trackers", T_U32, O(defrag_trackers), "65536", "datagrams under reassembly at once"},
+    {"defrag.overlap-policy", T_OVERLAP, O(defrag_overlap), "first", "first|last|bsd|linux"},
+    {"workers", T_U32, O(workers), "0", "worker threads; 0 = one per core"},
+    {"capture.ring-size", T_SIZE, O(ring_size), "8mb", "bytes of packet ring per worker"},
+    {"capture.snaplen", T_U32, O(snaplen), "65535", "live capture snap length"},
+    {"capture.promisc", T_BOOL, O(promisc), "true", "live capture in promiscuous mode"},
+    {"stats.interval", T_U32, O(stats_interval), "8",
+     "seconds between stats records; 0 = only the final one"},
+    {"store.enabled", T_BOOL, O(store_enabled), "true",
+     "keep every record in the SQLite store (docs/store.md); --no-store turns it off"},
+    {"store.path", T_STR, O(store_path), "",
+     "the store's file (--store); empty = mamori.db in the output directory"},
+    {"store.batch-size", T_U32, O(store_batch_size), "1000",
+     "records per store transaction (1-1000000)"},
+    {"store.queue-length", T_U32, O(store_queue_len), "8",
+     "full batches waiting for the store's writer; at the cap file input waits and live input "
+     "drops the batch (counted)"},
+    {"store.retention.days", T_U32, O(store_retention_days), "180",
+     "records older than this (from the newest) are deleted, at open and every minute; 0 = keep"},
+    {"store.retention.max-mb", T_U32, O(store_retention_max_mb), "20480",
+     "the store's size cap in MB; above it the oldest records are deleted; 0 = no cap"},
+    {"store.cache-mb", T_U32, O(store_cache_mb), "64",
+     "the store writer's page cache (MB): index pages kept in memory between batches"},
+    {"store.stats-interval", T_U32, O(store_stats_interval), "300",
+     "seconds between stats rows in the store (the final one is always kept)"},
+    {"intel.dir", T_STR, O(intel_dir), "",
+     "a folder whose every file is intel matched live (read again on reload); 'mamori intel "
+     "import' keeps feeds here; empty = intel/ beside the store"},
+    {"outputs.eve.filename", T_STR, O(eve_filename), "eve.json",
+     "file name inside the output directory"},
+    {"outputs.eve.flow", T_BOOL, O(eve_flow), "true", "write flow records"},
+    {"outputs.eve.stats", T_BOOL, O(eve_stats), "true", "write stats records"},
+    {"outputs.eve.dns", T_BOOL, O(eve_dns), "true",
+     "write dns records (Suricata's format version 3)"},
+    {"outputs.eve.http", T_BOOL, O(eve_http), "true", "write http records"},
+    {"outputs.eve.http-headers", T_STR, O(eve_http_headers), "",
+     "add every header to http records: request, response, both or empty (Suricata's "
+     "dump-all-headers)"},
+    {"outputs.eve.http-extended", T_BOOL, O(eve_http_extended), "true",
+     "http objects with method, protocol, status, referer, redirect and length (Suricata's "
+     "extended: yes)"},
+    {"outputs.eve.tls", T_BOOL, O(eve_tls), "true", "write tls records"},
+    {"outputs.eve.fileinfo", T_BOOL, O(eve_fileinfo), "true",
+     "write fileinfo records for files carried by HTTP"},
+    {"file.hashes", T_BOOL, O(file_hashes), "true", "md5, sha1 and sha256 of every file"},
+    {"file.magic", T_BOOL, O(file_magic), "false",
+     "name every file's type with libmagic (costly; on by itself when a rule uses filemagic)"},
+    {"file.store-dir", T_STR, O(file_store_dir), "",
+     "keep every whole file here, named by its sha256; empty = off"},
+    {"file.store-cap", T_SIZE, O(file_store_cap), "1gb",
+     "bytes the file store may hold (files over it are not stored, and counted)"},
+    {"app-layer.protocols.tls.encryption-handling", T_ENUM, O(tls_encryption), "default",
+     "once a TLS session is encrypted: default (parse on; rules on raw content stop inspecting the "
+     "flow, as Suricata), bypass (also stop reassembling it), full (inspect everything)"},
+    {"app-layer.protocols.http.libhtp.default-config.response-body-decompress-layer-limit", T_U32,
+     O(http_decompress_layers), "2",
+     "content encodings (gzip, deflate) undone in a row, as Suricata"},
+    {"file.body-limit", T_SIZE, O(file_body_limit), "256kb",
+     "bytes of each HTTP body kept for inspection, YARA and the store"},
+    {"file.yara-rules", T_STR, O(yara_rules), "",
+     "YARA rules (a .yar file or a folder of them) run on every file; empty = off"},
+    {"outputs.eve.intel", T_BOOL, O(eve_intel), "true",
+     "write intel records (indicators seen in traffic)"},
+    {"intel.files", T_STR, O(intel_files), "",
+     "intel files to match live, comma-separated (also -I/--intel); read again on reload"},
+    {"enrich.dir", T_STR, O(enrich_dir), "",
+     "ip-location-db data (asn-ipv4.csv, asn-ipv6.csv, geo-whois-asn-country.mmdb; scripts/deps "
+     "fetches them to data/ip-location-db): AS, organisation and country of external addresses on "
+     "flow, alert and intel records; empty = off"},
+    {"enrich.hosting-asns", T_STR, O(enrich_hosting), "",
+     "AS numbers of hosting and VPS providers, one per line (data/hosting-asns.tsv): their "
+     "addresses are marked hosting: true"},
+    {"outputs.eve.anomaly", T_BOOL, O(eve_anomaly), "true",
+     "write anomaly records for app-layer events"},
+    {"outputs.eve.alert", T_BOOL, O(eve_alert), "true", "write alert records"},
+    {"outputs.eve.alert.payload", T_BOOL, O(eve_alert_payload), "false",
+     "add the payload (base64) to alerts"},
+    {"outputs.eve.alert.payload-printable", T_BOOL, O(eve_alert_payload_printable), "false",
+     "add the payload as printable text"},
+    {"outputs.eve.alert.packet", T_BOOL, O(eve_alert_packet), "false",
+     "add the packet (base64) to alerts"},
+    {"pcap-file.checksum-checks", T_CSUM, O(checksum_mode), "auto",
+     "auto|yes|no: validate checksums (-k auto|all|none)"},
+    {"reference-config-file", T_STR, O(reference_file), "",
+     "reference.config; empty = the one beside the rules, else built in"},
+    {"threshold-file", T_STR, O(threshold_file), "",
+     "threshold.config: thresholds and suppressions by gen_id/sig_id"},
+    {"classification-file", T_STR, O(classification_file), "",
+     "classification.config; empty = the one beside the rules, else built in"},
+    {"detect.max-rule-messages", T_U32, O(detect_max_rule_messages), "20",
+     "per-rule load messages printed before summarising"},
+    {"profiling.rules.enabled", T_BOOL, O(profile_rules), "false",
+     "profile rules (--profile-rules): checks, matches, time"},
+    {"profiling.rules.limit", T_U32, O(profile_top), "10",
+     "rules and databases listed in the profile summary"},
+    {"detect.prefilter", T_BOOL, O(detect_prefilter), "true",
+     "false: no prefilter, port groups or address index: every rule is checked (slow; to test "
+     "them)"},
+    {"detect.passive", T_BOOL, O(passive), "true",
+     "drop and reject rules alert (mamori does not block traffic)"},
+    {"datasets.defaults.memcap", T_SIZE, O(dataset_memcap), "16mb",
+     "memory for the values of each dataset that gives no memcap of its own; at the cap a set adds "
+     "nothing (detect.datasets.full)"},
+    {"datasets.defaults.hashsize", T_U32, O(dataset_hashsize), "4096",
+     "hash buckets of each dataset that gives no hashsize of its own"},
+    {"datasets.rules.allow-write", T_BOOL, O(dataset_allow_write), "true",
+     "rules may write datasets back (save, state)"},
+    {"datasets.rules.allow-absolute-filenames", T_BOOL, O(dataset_allow_absolute), "false",
+     "rules may name absolute save/state paths and paths with '..'"},
+    {"default-data-dir", T_STR, O(data_dir), "",
+     "folder of relative dataset save/state files (and of the configuration's load files); empty = "
+     "beside the rule file for rules, the current folder for the configuration"},
+    {"reputation-categories-file", T_STR, O(reputation_categories), "",
+     "IP reputation categories (id,shortname,description per line) named by the iprep keyword"},
+    {"reputation-files", T_LIST, O(reputation_files), "",
+     "IP reputation files (address[/len],category,score per line), comma-separated or a YAML list; "
+     "relative to default-reputation-path"},
+    {"default-reputation-path", T_STR, O(reputation_path), "",
+     "folder of relative reputation-files; empty = the current folder"},
+    {"analytics.enabled", T_BOOL, O(an_enabled), "true",
+     "behaviour analytics (docs/analytics.md): scans, beacons, DNS tunnels, exfiltration, zones, "
+     "darknet, personal data, daily counters"},
+    {"outputs.eve.analytics", T_BOOL, O(eve_analytics), "true",
+     "write the analytics' records (scan, beacon, dns_tunnel, exfil, zone, darknet, pii, daily)"},
+    {"analytics.ring-size", T_SIZE, O(an_ring_size), "4mb",
+     "bytes of observation ring from each worker to the analytics; full: file input waits, live "
+     "input drops (analytics.obs_dropped)"},
+    {"analytics.pending-max", T_SIZE, O(an_pending_max), "256mb",
+     "observation bytes held while a slower worker finishes a second; at the cap they are dropped "
+     "(analytics.obs_dropped)"},
+    {"analytics.flow-states", T_U32, O(an_flow_states), "262144",
+     "flows with analytics state (TLS/HTTP name, personal-data scanners) at once; beyond it flows "
+     "go without (analytics.flow_state_full)"},
+    {"analytics.scan.enabled", T_BOOL, O(an_scan), "true",
+     "horizontal and vertical port scans, ICMP sweeps (backscatter told apart)"},
+    {"analytics.scan.window", T_U32, O(an_scan_window), "60", "seconds of the sliding window"},
+    {"analytics.scan.hosts", T_U32, O(an_scan_hosts), "50",
+     "distinct hosts probed on one port within the window: a horizontal scan"},
+    {"analytics.scan.ports", T_U32, O(an_scan_ports), "50",
+     "distinct ports probed on one host within the window: a vertical scan"},
+    {"analytics.scan.sweep-hosts", T_U32, O(an_scan_sweep), "30",
+     "distinct hosts sent ICMP echo requests within the window: a sweep"},
+    {"analytics.scan.max-sources", T_U32, O(an_scan_max_sources), "65536",
+     "sources tracked at once; at the cap the idlest is evicted (analytics.scan.evicted)"},
+    {"analytics.beacon.enabled", T_BOOL, O(an_beacon), "true",
+     "command-and-control beacons: regular connections from an internal host to one external peer"},
+    {"analytics.beacon.min-count", T_U32, O(an_beacon_min_count), "8",
+     "connections in a series before it can be a beacon"},
+    {"analytics.beacon.min-interval", T_U32, O(an_beacon_min_interval), "10",
+     "seconds: shorter intervals are not beacons"},
+    {"analytics.beacon.max-interval", T_U32, O(an_beacon_max_interval), "21600",
+     "seconds: longer intervals are not beacons"},
+    {"analytics.beacon.max-jitter-pct", T_U32, O(an_beacon_jitter_pct), "20",
+     "largest spread of intervals around their median, in percent of it"},
+    {"analytics.beacon.max-size-pct", T_U32, O(an_beacon_size_pct), "30",
+     "largest spread of bytes per connection around their median, in percent"},
+    {"analytics.beacon.max-series", T_U32, O(an_beacon_max_series), "65536",
+     "(host, peer) series tracked at once; at the cap the idlest is evicted "
+     "(analytics.beacon.evicted)"},
+    {"analytics.dns-tunnel.enabled", T_BOOL, O(an_dns_tunnel), "true",
+     "DNS tunnels: long, high-entropy names, many subdomains of one domain, TXT/NULL volume"},
+    {"analytics.dns-tunnel.window", T_U32, O(an_dns_window), "600", "seconds per window"},
+    {"analytics.dns-tunnel.unique-subdomains", T_U32, O(an_dns_unique), "100",
+     "distinct names below one domain within a window"},
+    {"analytics.dns-tunnel.min-label-length", T_U32, O(an_dns_label_len), "24",
+     "a label this long counts as encoded data"},
+    {"analytics.dns-tunnel.min-entropy", T_U32, O(an_dns_entropy_x100), "350",
+     "bits per character x100 of a label counted as encoded data"},
+    {"analytics.dns-tunnel.txt-null", T_U32, O(an_dns_txt_null), "50",
+     "TXT and NULL queries below one domain within a window"},
+    {"analytics.dns-tunnel.max-domains", T_U32, O(an_dns_max_domains), "65536",
+     "domains tracked at once; at the cap the idlest is evicted (analytics.dns_tunnel.evicted)"},
+    {"analytics.exfil.enabled", T_BOOL, O(an_exfil), "true",
+     "exfiltration: outbound volume per internal host and external peer against the host's "
+     "baseline"},
+    {"analytics.exfil.window", T_U32, O(an_exfil_window), "600", "seconds per window"},
+    {"analytics.exfil.min-bytes", T_SIZE, O(an_exfil_min_bytes), "10mb",
+     "bytes out to one peer within a window before it can be exfiltration"},
+    {"analytics.exfil.baseline-factor", T_U32, O(an_exfil_baseline_factor), "10",
+     "times the host's usual outbound bytes per window"},
+    {"analytics.exfil.ratio", T_U32, O(an_exfil_ratio), "5",
+     "bytes out per byte in from that peer"},
+    {"analytics.exfil.hosting-weight", T_U32, O(an_exfil_hosting_weight), "2",
+     "to hosting/VPS networks the thresholds are divided by this"},
+    {"analytics.exfil.max-hosts", T_U32, O(an_exfil_max_hosts), "65536",
+     "internal hosts (and host-peer pairs, x4) tracked; at the cap the idlest is evicted "
+     "(analytics.exfil.evicted)"},
+    {"analytics.zones.enabled", T_BOOL, O(an_zones), "true",
+     "zone policies (analytics.zones.NAME.networks, .internet, .allow)"},
+    {"analytics.darknet.enabled", T_BOOL, O(an_darknet), "true",
+     "darknet telescope over analytics.darknet.prefixes"},
+    {"analytics.darknet.prefixes", T_LIST, O(an_darknet_prefixes), "",
+     "unused prefixes: every packet to them is counted per source, port, protocol and day"},
+    {"analytics.darknet.max-sources", T_U32, O(an_darknet_max_sources), "65536",
+     "(source, port, protocol) entries per day; beyond it packets are counted as other "
+     "(analytics.darknet.overflow)"},
+    {"analytics.pii.enabled", T_BOOL, O(an_pii), "true",
+     "personal data (My Number, card numbers, e-mail, phone, postal codes) in cleartext payloads "
+     "and files"},
+    {"analytics.pii.key", T_STR, O(an_pii_key), "",
+     "hex key of the keyed hash that stands for the identifiers (same key: same hashes across "
+     "runs); empty = random per run"},
+    {"analytics.pii.max-bytes", T_SIZE, O(an_pii_max_bytes), "4mb",
+     "bytes scanned per flow direction"},
+    {"analytics.pii.max-distinct", T_U32, O(an_pii_max_distinct), "4096",
+     "distinct identifiers remembered per flow direction (beyond: counts say at least)"},
+    {"analytics.pii.min-records", T_U32, O(an_pii_min_records), "10",
+     "distinct identifiers in one flow direction before it is reported, one of them at least a My "
+     "Number, card, phone number or postal address"},
+    {"analytics.pii.outbound-only", T_BOOL, O(an_pii_outbound_only), "true",
+     "scan only data leaving HOME_NET (an internal host sending to an external one); false: every "
+     "cleartext direction"},
+    {"analytics.pii.min-emails", T_U32, O(an_pii_min_emails), "1000",
+     "distinct e-mail addresses alone that make a flow direction reported (mail, mailing lists and "
+     "protocol vocabulary such as SSH algorithm names carry many)"},
+    {"analytics.daily.enabled", T_BOOL, O(an_daily), "true",
+     "daily counters: potential attacks by category, distinct attacking sources, accesses per "
+     "monitored address"},
+    {"analytics.daily.monitored", T_LIST, O(an_daily_monitored), "",
+     "addresses whose accesses per day are counted; empty = every internal address reached from "
+     "outside"},
+    {"analytics.daily.max-addresses", T_U32, O(an_daily_max_addresses), "4096",
+     "monitored addresses counted per day (beyond: analytics.daily.overflow)"},
 };
 
 /* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */
@@ -175,40 +300,40 @@ static const char *const *enum_names(const struct ckey *k)
 
 /* Suricata's default rule variables (suricata.yaml). */
 static const char *const default_vars[][2] = {
-	{"vars.address-groups.HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"},
-	{"vars.address-groups.EXTERNAL_NET", "!$HOME_NET"},
-	{"vars.address-groups.HTTP_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.SMTP_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.SQL_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.DNS_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.TELNET_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.AIM_SERVERS", "$EXTERNAL_NET"},
-	{"vars.address-groups.DC_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.SIP_SERVERS", "$HOME_NET"},
-	{"vars.address-groups.DNP3_SERVER", "$HOME_NET"},
-	{"vars.address-groups.DNP3_CLIENT", "$HOME_NET"},
-	{"vars.address-groups.MODBUS_CLIENT", "$HOME_NET"},
-	{"vars.address-groups.MODBUS_SERVER", "$HOME_NET"},
-	{"vars.address-groups.ENIP_CLIENT", "$HOME_NET"},
-	{"vars.address-groups.ENIP_SERVER", "$HOME_NET"},
-	{"vars.port-groups.HTTP_PORTS", "80"},
-	{"vars.port-groups.SHELLCODE_PORTS", "!80"},
-	{"vars.port-groups.ORACLE_PORTS", "1521"},
-	{"vars.port-groups.SSH_PORTS", "22"},
-	{"vars.port-groups.DNP3_PORTS", "20000"},
-	{"vars.port-groups.MODBUS_PORTS", "502"},
-	{"vars.port-groups.FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]"},
-	{"vars.port-groups.FTP_PORTS", "21"},
-	{"vars.port-groups.SIP_PORTS", "[5060,5061]"},
-	{"vars.port-groups.GENEVE_PORTS", "6081"},
-	{"vars.port-groups.VXLAN_PORTS", "4789"},
-	{"vars.port-groups.TEREDO_PORTS", "3544"},
+    {"vars.address-groups.HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"},
+    {"vars.address-groups.EXTERNAL_NET", "!$HOME_NET"},
+    {"vars.address-groups.HTTP_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.SMTP_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.SQL_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.DNS_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.TELNET_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.AIM_SERVERS", "$EXTERNAL_NET"},
+    {"vars.address-groups.DC_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.SIP_SERVERS", "$HOME_NET"},
+    {"vars.address-groups.DNP3_SERVER", "$HOME_NET"},
+    {"vars.address-groups.DNP3_CLIENT", "$HOME_NET"},
+    {"vars.address-groups.MODBUS_CLIENT", "$HOME_NET"},
+    {"vars.address-groups.MODBUS_SERVER", "$HOME_NET"},
+    {"vars.address-groups.ENIP_CLIENT", "$HOME_NET"},
+    {"vars.address-groups.ENIP_SERVER", "$HOME_NET"},
+    {"vars.port-groups.HTTP_PORTS", "80"},
+    {"vars.port-groups.SHELLCODE_PORTS", "!80"},
+    {"vars.port-groups.ORACLE_PORTS", "1521"},
+    {"vars.port-groups.SSH_PORTS", "22"},
+    {"vars.port-groups.DNP3_PORTS", "20000"},
+    {"vars.port-groups.MODBUS_PORTS", "502"},
+    {"vars.port-groups.FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]"},
+    {"vars.port-groups.FTP_PORTS", "21"},
+    {"vars.port-groups.SIP_PORTS", "[5060,5061]"},
+    {"vars.port-groups.GENEVE_PORTS", "6081"},
+    {"vars.port-groups.VXLAN_PORTS", "4789"},
+    {"vars.port-groups.TEREDO_PORTS", "3544"},
 };
 
-#define ADDR_PREFIX "vars.address-groups."
-#define PORT_PREFIX "vars.port-groups."
+#define ADDR_PREFIX    "vars.address-groups."
+#define PORT_PREFIX    "vars.port-groups."
 #define DATASET_PREFIX "datasets."
-#define ZONE_PREFIX "analytics.zones."
+#define ZONE_PREFIX    "analytics.zones."
 
 static int set_var(struct config *c, const char *key, const char *value, const char *origin)
 {
@@ -258,7 +383,8 @@ static int set_zone(struct config *c, const char *key, const char *value, const 
 	const char *name = key + strlen(ZONE_PREFIX);
 	const char *dot = strrchr(name, '.');
 	const char *field = dot ? dot + 1 : "";
-	if (!dot || (strcmp(field, "networks") && strcmp(field, "allow") && strcmp(field, "internet"))) {
+	if (!dot ||
+	    (strcmp(field, "networks") && strcmp(field, "allow") && strcmp(field, "internet"))) {
 		log_warn("%s: unknown setting '%s' (ignored; a zone has networks, internet, allow)",
 			 origin, key);
 		return 0;
@@ -345,9 +471,10 @@ static int set_dataset(struct config *c, const char *key, const char *value, con
 		return 0;
 	}
 	size_t nl = (size_t)(dot - name);
-	if (nl == 0 || nl >= CONFIG_DATASET_NAME || memchr(name, ' ', nl) || memchr(name, '\t', nl)) {
-		log_error("%s: invalid dataset name in '%s' (1 to %d characters, no blanks)", origin,
-			  key, CONFIG_DATASET_NAME - 1);
+	if (nl == 0 || nl >= CONFIG_DATASET_NAME || memchr(name, ' ', nl) ||
+	    memchr(name, '\t', nl)) {
+		log_error("%s: invalid dataset name in '%s' (1 to %d characters, no blanks)",
+			  origin, key, CONFIG_DATASET_NAME - 1);
 		return -1;
 	}
 	struct config_dataset *d = NULL;
@@ -525,8 +652,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 	}
 	case T_STR:
 		/* every string key is a char[256] */
-		if (strlen(value) >= 256 || (k->off == offsetof(struct config, eve_filename) &&
-					     strchr(value, '/')))
+		if (strlen(value) >= 256 ||
+		    (k->off == offsetof(struct config, eve_filename) && strchr(value, '/')))
 			goto bad;
 		strcpy(base + k->off, value);
 		return 0;
@@ -537,7 +664,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		strcpy(base + k->off, value);
 		return 0;
 	case T_CSUM: {
-		static const char *const names[][2] = {{"auto", "auto"}, {"yes", "all"}, {"no", "none"}};
+		static const char *const names[][2] = {
+		    {"auto", "auto"}, {"yes", "all"}, {"no", "none"}};
 		for (int i = 0; i < 3; i++) {
 			if (!strcasecmp(value, names[i][0]) || !strcasecmp(value, names[i][1])) {
 				int m = i;
@@ -639,8 +767,8 @@ void config_dump(const struct config *c, FILE *out)
 	}
 	for (uint32_t i = 0; i < c->n_vars; i++)
 		fprintf(out, "  %s%-*s %s\n", c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX,
-			36 - (int)strlen(c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX), c->vars[i].name,
-			c->vars[i].value);
+			36 - (int)strlen(c->vars[i].port ? PORT_PREFIX : ADDR_PREFIX),
+			c->vars[i].name, c->vars[i].value);
 	for (uint32_t i = 0; i < c->n_datasets; i++) {
 		const struct config_dataset *d = &c->datasets[i];
 		fprintf(out, "  %s%s: type %s", DATASET_PREFIX, d->name,
@@ -657,9 +785,9 @@ void config_dump(const struct config *c, FILE *out)
 	}
 	for (uint32_t i = 0; i < c->n_zones; i++) {
 		const struct config_zone *z = &c->zones[i];
-		fprintf(out, "  %s%s: networks %s, internet %s, talks to %s\n", ZONE_PREFIX, z->name,
-			z->networks[0] ? z->networks : "(none)", z->internet_deny ? "deny" : "allow",
-			z->allow[0] ? z->allow : "any zone");
+		fprintf(out, "  %s%s: networks %s, internet %s, talks to %s\n", ZONE_PREFIX,
+			z->name, z->networks[0] ? z->networks : "(none)",
+			z->internet_deny ? "deny" : "allow", z->allow[0] ? z->allow : "any zone");
 	}
 }
 
@@ -687,9 +815,9 @@ int config_load_file(struct config *c, const char *path)
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	char stack[MAX_DEPTH][128];
-	int depth = 0;        /* mapping nesting */
+	int depth = 0; /* mapping nesting */
 	bool want_key[MAX_DEPTH + 1];
-	int seq_depth = 0;    /* inside a sequence: values are ignored */
+	int seq_depth = 0;	  /* inside a sequence: values are ignored */
 	char list_key[1024] = ""; /* a list key whose sequence is being joined */
 	char list_val[CONFIG_LIST_MAXLEN];
 	size_t list_len = 0;

@@ -25,7 +25,7 @@ enum checksum_mode { CSUM_AUTO, CSUM_ALL, CSUM_NONE };
 enum tls_encryption { TLS_ENC_DEFAULT, TLS_ENC_BYPASS, TLS_ENC_FULL };
 
 /* Rule variables: vars.address-groups.NAME and vars.port-groups.NAME. */
-#define CONFIG_MAX_VARS   64
+#define CONFIG_MAX_VARS	  64
 #define CONFIG_VAR_MAXLEN 1024
 
 struct config_var {
@@ -75,7 +75,7 @@ struct config {
 	bool midstream;
 	bool async_oneside;
 	uint64_t reassembly_memcap;
-	uint64_t reassembly_depth; /* 0 = unlimited */
+	uint64_t reassembly_depth;	  /* 0 = unlimited */
 	uint32_t reassembly_max_segments; /* out-of-order segments kept per direction */
 	int stream_overlap;
 	/* defrag */
@@ -148,9 +148,9 @@ struct config {
 	/* behaviour analytics (analytics/) */
 	bool an_enabled;
 	bool eve_analytics;
-	uint64_t an_ring_size;	   /* observation ring per worker */
-	uint64_t an_pending_max;   /* observation bytes the hub holds for slower workers */
-	uint32_t an_flow_states;   /* flows with per-flow analytics state at once */
+	uint64_t an_ring_size;	 /* observation ring per worker */
+	uint64_t an_pending_max; /* observation bytes the hub holds for slower workers */
+	uint32_t an_flow_states; /* flows with per-flow analytics state at once */
 	bool an_scan;
 	uint32_t an_scan_window, an_scan_hosts, an_scan_ports, an_scan_sweep;
 	uint32_t an_scan_max_sources;
@@ -172,7 +172,8 @@ struct config {
 	char an_darknet_prefixes[CONFIG_LIST_MAXLEN];
 	uint32_t an_darknet_max_sources;
 	bool an_pii;
-	char an_pii_key[256]; /* hex; "" = a random key per run (hashes not comparable across runs) */
+	char an_pii_key[256]; /* hex; "" = a random key per run (hashes not comparable across runs)
+			       */
 	uint64_t an_pii_max_bytes;
 	uint32_t an_pii_max_distinct;
 	uint32_t an_pii_min_records;

@@ -32,9 +32,9 @@
 #include "output/eve.h"
 #include "store/store.h"
 
-#define NS            1000000000ull
-#define SNAP_EVERY    4096 /* packets between counter snapshots */
-#define CHECK_EVERY   8192 /* packets between wall-clock checks on the reader */
+#define NS	    1000000000ull
+#define SNAP_EVERY  4096 /* packets between counter snapshots */
+#define CHECK_EVERY 8192 /* packets between wall-clock checks on the reader */
 
 struct worker {
 	struct engine *eng;
@@ -50,8 +50,8 @@ struct worker {
 	struct store_out *so; /* the store's records, or NULL */
 	struct an_worker *aw; /* the analytics' side, or NULL */
 	uint32_t since_snap;
-	uint64_t pkts;	/* packets given to this worker */
-	double cpu_s;	/* its thread's CPU time, set when it stops */
+	uint64_t pkts; /* packets given to this worker */
+	double cpu_s;  /* its thread's CPU time, set when it stops */
 	pthread_mutex_t snap_lock;
 	struct counters snap;
 };
@@ -59,8 +59,8 @@ struct worker {
 struct engine {
 	struct config cfg;
 	struct eve eve;
-	struct eve_out out; /* stats records, reader thread */
-	struct counters cnt; /* reader-side counters (capture.*) */
+	struct eve_out out;	  /* stats records, reader thread */
+	struct counters cnt;	  /* reader-side counters (capture.*) */
 	struct detect_engine *de; /* NULL without rules */
 	struct app_yara *yara;	  /* YARA rules for files, or NULL */
 	struct app_store *store;  /* the file store, or NULL */
@@ -68,15 +68,15 @@ struct engine {
 	struct enrich *enrich;	  /* AS/country/hosting data, or NULL */
 	char **intel_paths;	  /* what a reload reads again */
 	int n_intel_paths;
-	pthread_t intel_loader;	  /* a reload in progress */
+	pthread_t intel_loader; /* a reload in progress */
 	atomic_bool intel_loading;
 	bool intel_loader_started;
-	int intel_reload_rc;	    /* the loader's outcome: 0 ok, -1 failed */
+	int intel_reload_rc;	     /* the loader's outcome: 0 ok, -1 failed */
 	uint64_t intel_reload_total; /* indicators it loaded */
 	char outdir[4096];
-	struct store *db;	  /* the SQLite store (store/), or NULL */
-	struct store_out *so;	  /* its stats rows, reader thread */
-	struct analytics *an;	  /* behaviour analytics, or NULL */
+	struct store *db;     /* the SQLite store (store/), or NULL */
+	struct store_out *so; /* its stats rows, reader thread */
+	struct analytics *an; /* behaviour analytics, or NULL */
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -178,7 +178,8 @@ static void on_app_event(void *ctx, const struct packet *p, struct flow *f, int 
 		eve_write_app_anomaly(&w->out, p, f, dir, alproto, ev);
 }
 
-static void on_alert(void *ctx, const struct packet *p, struct flow *f, const struct detect_alert *a)
+static void on_alert(void *ctx, const struct packet *p, struct flow *f,
+		     const struct detect_alert *a)
 {
 	struct worker *w = ctx;
 	if (w->eng->cfg.eve_alert)
@@ -236,7 +237,8 @@ static void *worker_main(void *arg)
 		case RING_PACKET:
 			w->pl.pcap_cnt = rec->seq;
 			w->pkts++;
-			worker_packet(w, rec->ts, rec->linktype, rec->data, rec->caplen, rec->wirelen);
+			worker_packet(w, rec->ts, rec->linktype, rec->data, rec->caplen,
+				      rec->wirelen);
 			break;
 		case RING_TICK:
 			worker_tick(w, rec->ts);
@@ -270,7 +272,8 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 	if (pipeline_init(&w->pl, c, n) < 0 || eve_out_init(&w->out, &e->eve, &w->pl.cnt) < 0)
 		return -1;
 	w->pl.app.yara = e->yara;
-	w->pl.app.want_magic = c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
+	w->pl.app.want_magic =
+	    c->file_magic || (e->de && detect_engine_uses_keyword(e->de, "filemagic"));
 	w->pl.app.store = e->store;
 	if (e->db && !(w->so = store_out_new(e->db, &w->pl.cnt)))
 		return -1;
@@ -323,9 +326,10 @@ struct engine *engine_new(const struct config *cfg, const char *outdir, bool pro
 	if (e->enrich) {
 		struct enrich_stats st;
 		enrich_get_stats(e->enrich, &st);
-		log_info("enrich: %u IPv4 and %u IPv6 AS ranges (%u organisations), %s, %u hosting ASes",
-			 st.v4_ranges, st.v6_ranges, st.orgs,
-			 st.country ? "countries" : "no country data", st.hosting_asns);
+		log_info(
+		    "enrich: %u IPv4 and %u IPv6 AS ranges (%u organisations), %s, %u hosting ASes",
+		    st.v4_ranges, st.v6_ranges, st.orgs,
+		    st.country ? "countries" : "no country data", st.hosting_asns);
 	}
 	http_set_body_limits((uint32_t)cfg->file_body_limit, (uint32_t)cfg->file_body_limit);
 	http_set_decompress_layers(cfg->http_decompress_layers);
@@ -479,8 +483,8 @@ static void write_stats(struct engine *e, bool final)
 static void progress_line(struct engine *e, const struct capture *c, double t)
 {
 	uint64_t pk = e->cnt.c[CNT_CAP_PKTS];
-	fprintf(stderr, "\rmamori: %s: %" PRIu64 " packets, %.1f MB, %.0f packets/s   ", c->name, pk,
-		(double)e->cnt.c[CNT_CAP_BYTES] / 1e6, t > 0 ? (double)pk / t : 0.0);
+	fprintf(stderr, "\rmamori: %s: %" PRIu64 " packets, %.1f MB, %.0f packets/s   ", c->name,
+		pk, (double)e->cnt.c[CNT_CAP_BYTES] / 1e6, t > 0 ? (double)pk / t : 0.0);
 	e->progress_shown = true;
 }
 
@@ -512,8 +516,8 @@ int engine_set_intel(struct engine *e, struct intel_db *db, char *const *paths, 
 		for (int t = 0; t < IOC_TYPE_MAX; t++)
 			total += st.count[t];
 		CNT_SET(&e->cnt, INTEL_INDICATORS, total);
-		log_info("intel: %" PRIu64 " indicators from %u files, loaded in %.2f s (%.1f MB)", total,
-			 db->files, db->load_ns / 1e9, st.bytes / 1e6);
+		log_info("intel: %" PRIu64 " indicators from %u files, loaded in %.2f s (%.1f MB)",
+			 total, db->files, db->load_ns / 1e9, st.bytes / 1e6);
 	}
 	intel_live_publish(&e->intel, db);
 	return 0;
@@ -522,7 +526,8 @@ int engine_set_intel(struct engine *e, struct intel_db *db, char *const *paths, 
 static void *intel_loader_main(void *arg)
 {
 	struct engine *e = arg;
-	struct intel_db *db = intel_db_load(e->intel_paths, e->n_intel_paths, e->cfg.intel_dir, true);
+	struct intel_db *db =
+	    intel_db_load(e->intel_paths, e->n_intel_paths, e->cfg.intel_dir, true);
 	e->intel_reload_rc = -1;
 	if (!db) {
 		log_error("intel: reload failed; the indicators in force stay");
@@ -666,9 +671,12 @@ int engine_read_files(struct engine *e, char *const *files, int nfiles)
 		}
 		CNT_INC(&e->cnt, CAP_FILES);
 		if (!decode_linktype_supported(c.linktype))
-			log_warn("%s: link type %d (%s) is not supported; its packets are counted only",
-				 files[i], c.linktype,
-				 pcap_datalink_val_to_name(c.linktype) ? pcap_datalink_val_to_name(c.linktype) : "?");
+			log_warn(
+			    "%s: link type %d (%s) is not supported; its packets are counted only",
+			    files[i], c.linktype,
+			    pcap_datalink_val_to_name(c.linktype)
+				? pcap_datalink_val_to_name(c.linktype)
+				: "?");
 		if (run_source(e, &c) != 0)
 			rc = 1;
 		capture_close(&c);
@@ -737,17 +745,17 @@ static void summary(struct engine *e, const struct counters *s)
 	fprintf(stderr,
 		"mamori: %" PRIu64 " packets (%" PRIu64 " bytes) in %.2f s, %" PRIu64
 		" flows (tcp %" PRIu64 ", udp %" PRIu64 ", icmp %" PRIu64 ", other %" PRIu64 ")\n",
-		s->c[CNT_CAP_PKTS], s->c[CNT_CAP_BYTES], t, s->c[CNT_FLOW_TOTAL], s->c[CNT_FLOW_TCP],
-		s->c[CNT_FLOW_UDP], s->c[CNT_FLOW_ICMPV4] + s->c[CNT_FLOW_ICMPV6],
-		s->c[CNT_FLOW_OTHER]);
+		s->c[CNT_CAP_PKTS], s->c[CNT_CAP_BYTES], t, s->c[CNT_FLOW_TOTAL],
+		s->c[CNT_FLOW_TCP], s->c[CNT_FLOW_UDP],
+		s->c[CNT_FLOW_ICMPV4] + s->c[CNT_FLOW_ICMPV6], s->c[CNT_FLOW_OTHER]);
 	fprintf(stderr,
 		"mamori: %" PRIu64 " decoder anomalies in %" PRIu64 " packets, %" PRIu64
 		" reassembled datagrams, %" PRIu64 " tcp gaps, %" PRIu64 " evicted flows, %" PRIu64
 		" dropped packets\n",
-		events, s->c[CNT_DEC_INVALID],
-		s->c[CNT_DEFRAG_V4_DONE] + s->c[CNT_DEFRAG_V6_DONE], s->c[CNT_TCP_GAPS],
-		s->c[CNT_FLOW_EVICT_MEMCAP],
-		s->c[CNT_CAP_RING_DROPS] + s->c[CNT_CAP_KERNEL_DROPS] + s->c[CNT_DEFRAG_MEMCAP_DROPS]);
+		events, s->c[CNT_DEC_INVALID], s->c[CNT_DEFRAG_V4_DONE] + s->c[CNT_DEFRAG_V6_DONE],
+		s->c[CNT_TCP_GAPS], s->c[CNT_FLOW_EVICT_MEMCAP],
+		s->c[CNT_CAP_RING_DROPS] + s->c[CNT_CAP_KERNEL_DROPS] +
+		    s->c[CNT_DEFRAG_MEMCAP_DROPS]);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	if (e->de)
@@ -759,7 +767,8 @@ static void summary(struct engine *e, const struct counters *s)
 		store_summary(e->db, s);
 	/* how evenly the flows spread over the workers, and the reader's share */
 	if (e->threaded && log_enabled(LOG_DEBUG))
-		fprintf(stderr, "mamori: reader: %.2f s CPU, waited for a full ring %" PRIu64 " times\n",
+		fprintf(stderr,
+			"mamori: reader: %.2f s CPU, waited for a full ring %" PRIu64 " times\n",
 			thread_cpu_s() - e->reader_cpu0, s->c[CNT_CAP_RING_WAITS]);
 	for (unsigned i = 0; e->threaded && log_enabled(LOG_DEBUG) && i < e->nw; i++)
 		fprintf(stderr, "mamori: worker %u: %" PRIu64 " packets, %.2f s CPU\n", i,

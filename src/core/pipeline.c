@@ -66,7 +66,8 @@ int pipeline_init(struct pipeline *pl, const struct config *cfg, unsigned share)
 	memset(pl, 0, sizeof(*pl));
 	pl->cfg = cfg;
 	pl->dc.cnt = &pl->cnt;
-	pl->ft = flow_table_new(cfg, &pl->cnt, cfg->flow_memcap / share, cfg->flow_hash_size / share);
+	pl->ft =
+	    flow_table_new(cfg, &pl->cnt, cfg->flow_memcap / share, cfg->flow_hash_size / share);
 	pl->df = defrag_new(cfg, &pl->cnt, cfg->defrag_memcap / share);
 	if (!pl->ft || !pl->df) {
 		pipeline_free(pl);
@@ -112,7 +113,8 @@ static void handle(struct pipeline *pl, struct packet *p)
 	if (p->flow && p->proto == 17 && p->payload_len) {
 		app_udp_data(&pl->app, p->flow, p->dir, packet_payload(p), p->payload_len);
 		if (pl->out.data)
-			pl->out.data(pl->out.ctx, p->flow, p->dir, packet_payload(p), p->payload_len);
+			pl->out.data(pl->out.ctx, p->flow, p->dir, packet_payload(p),
+				     p->payload_len);
 	}
 	if (pl->dt)
 		detect_packet(pl->dt, p);

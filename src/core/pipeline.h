@@ -42,7 +42,7 @@ struct pipeline {
 	struct app_ctx app;
 	struct pipeline_out out;
 	const struct packet *cur; /* the packet being handled, or NULL */
-	uint64_t pcap_cnt;	  /* set by the caller: the next frame's number in the input (from 1) */
+	uint64_t pcap_cnt; /* set by the caller: the next frame's number in the input (from 1) */
 };
 
 /*

@@ -120,19 +120,23 @@ const struct ring_rec *ring_peek(struct ring *r)
 					cpu_relax();
 				} else {
 					pthread_mutex_lock(&r->lock);
-					atomic_store_explicit(&r->sleeping, 1, memory_order_seq_cst);
-					size_t h = atomic_load_explicit(&r->head, memory_order_seq_cst);
+					atomic_store_explicit(&r->sleeping, 1,
+							      memory_order_seq_cst);
+					size_t h =
+					    atomic_load_explicit(&r->head, memory_order_seq_cst);
 					if (h == r->c_tail)
 						pthread_cond_wait(&r->cond, &r->lock);
-					atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+					atomic_store_explicit(&r->sleeping, 0,
+							      memory_order_relaxed);
 					pthread_mutex_unlock(&r->lock);
 					spins = 0;
 				}
-				r->c_head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+				r->c_head_seen =
+				    atomic_load_explicit(&r->head, memory_order_acquire);
 			}
 		}
 		const struct ring_rec *rec =
-			(const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
+		    (const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
 		if (rec->kind != RING_PAD)
 			return rec;
 		r->c_tail += rec->size;
@@ -150,7 +154,7 @@ const struct ring_rec *ring_try_peek(struct ring *r)
 			}
 		}
 		const struct ring_rec *rec =
-			(const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
+		    (const struct ring_rec *)(r->buf + (r->c_tail & (r->size - 1)));
 		if (rec->kind != RING_PAD)
 			return rec;
 		r->c_tail += rec->size;

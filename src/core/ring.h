@@ -40,13 +40,13 @@ struct ring {
 	uint8_t *buf;
 	size_t size; /* power of two */
 	/* producer's private state */
-	_Alignas(64) size_t p_head;     /* next write position */
-	size_t p_tail_seen;             /* last tail read from the consumer */
-	unsigned p_unpublished;         /* records written since the last publish */
+	_Alignas(64) size_t p_head; /* next write position */
+	size_t p_tail_seen;	    /* last tail read from the consumer */
+	unsigned p_unpublished;	    /* records written since the last publish */
 	/* consumer's private state */
-	_Alignas(64) size_t c_tail;     /* next read position */
-	size_t c_head_seen;             /* last head read from the producer */
-	unsigned c_unreleased;          /* records consumed since the last release */
+	_Alignas(64) size_t c_tail; /* next read position */
+	size_t c_head_seen;	    /* last head read from the producer */
+	unsigned c_unreleased;	    /* records consumed since the last release */
 	/* shared */
 	_Alignas(64) atomic_size_t head; /* published by the producer */
 	_Alignas(64) atomic_size_t tail; /* released by the consumer */

@@ -7,8 +7,8 @@
  * flows were queued. A packet only updates its flow's last-seen time; a sweep
  * ends the head if it really is idle past the timeout, or re-queues it at the
  * tail with its newer time ("second chance"). So the per-packet path touches
- * no list neighbours, and a sweep costs only the flows it ends or moves. At the memory cap the idlest flow is evicted
- * (counted). When a flow ends, the table calls the owner's end callback
+ * no list neighbours, and a sweep costs only the flows it ends or moves. At the memory cap the
+ * idlest flow is evicted (counted). When a flow ends, the table calls the owner's end callback
  * (which writes the EVE record) before freeing it.
  *
  * A table belongs to one worker thread; nothing here is thread-safe, nothing
@@ -56,7 +56,7 @@ struct flow {
 	/* second: what every packet updates */
 	uint64_t last_ts; /* ns */
 	uint64_t pkts[2], bytes[2];
-	uint64_t queued_ts; /* last_ts when (re)queued on its timeout list */
+	uint64_t queued_ts;	    /* last_ts when (re)queued on its timeout list */
 	struct flow *lprev, *lnext; /* timeout-class list */
 
 	struct tcp_session tcp;
@@ -71,12 +71,12 @@ struct flow {
 	uint16_t vlan[PKT_MAX_VLANS];
 	uint8_t icmp_type[2], icmp_code[2];
 	bool alerted;
-	uint8_t detect_flags; /* FLOW_D_*: bit d = IP-only rules checked in direction d */
-	uint16_t app_proto; /* filled by the app layer; 0 = unknown */
+	uint8_t detect_flags;	 /* FLOW_D_*: bit d = IP-only rules checked in direction d */
+	uint16_t app_proto;	 /* filled by the app layer; 0 = unknown */
 	uint16_t app_proto_orig; /* the protocol before a change (HTTP CONNECT), or 0 */
-	struct flowvars *vars; /* flowbits / flowints (detect/flowvars.c); freed at flow end */
-	void *app; /* app-layer state (app/applayer.c); freed at flow end */
-	void *an;  /* analytics state (analytics/worker.c); released at flow end */
+	struct flowvars *vars;	 /* flowbits / flowints (detect/flowvars.c); freed at flow end */
+	void *app;		 /* app-layer state (app/applayer.c); freed at flow end */
+	void *an;		 /* analytics state (analytics/worker.c); released at flow end */
 };
 
 /* flow.detect_flags beyond the two IP-only bits */

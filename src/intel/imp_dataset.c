@@ -79,8 +79,9 @@ static int dataset_load(struct ioc_set *s, const uint8_t *d, size_t n,
 			vl = unbase64(v, len, dec, sizeof(dec));
 			val = dec;
 			if (!vl || !ioc_guess_type(val, vl, &t, &skip)) {
-				ioc_report_skip(r, vl ? "a string that is not an indicator"
-						      : "not a value or base64 of one",
+				ioc_report_skip(r,
+						vl ? "a string that is not an indicator"
+						   : "not a value or base64 of one",
 						line);
 				continue;
 			}

@@ -56,7 +56,8 @@ static bool iprep_sniff(const char *path, const uint8_t *d, size_t n)
 			enum ioc_type t;
 			size_t skip;
 			return parse_line(p, len, &alen, &cat, &score) &&
-			       ioc_guess_type(p, alen, &t, &skip) && (t == IOC_IPV4 || t == IOC_IPV6);
+			       ioc_guess_type(p, alen, &t, &skip) &&
+			       (t == IOC_IPV4 || t == IOC_IPV6);
 		}
 		if (!eol)
 			break;
@@ -100,8 +101,8 @@ static int iprep_load(struct ioc_set *s, const uint8_t *d, size_t n,
 		}
 		/* one attribution per category and score */
 		char src[300];
-		snprintf(src, sizeof(src), "%s category %u", defaults->source ? defaults->source : "",
-			 cat);
+		snprintf(src, sizeof(src), "%s category %u",
+			 defaults->source ? defaults->source : "", cat);
 		struct ioc_meta m = *defaults;
 		m.source = src;
 		m.confidence = (int)(score * 100 / 127);

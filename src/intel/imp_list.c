@@ -72,11 +72,12 @@ static int list_load(struct ioc_set *s, const uint8_t *d, size_t n, const struct
 		enum ioc_type t;
 		size_t skip;
 		if (!ioc_guess_type(v, (size_t)(ve - v), &t, &skip)) {
-			ioc_report_skip(r,
-					endpoint(v, (size_t)(ve - v))
-					    ? "an address with a port (endpoint indicators are not kept)"
-					    : "not a recognisable indicator",
-					line);
+			ioc_report_skip(
+			    r,
+			    endpoint(v, (size_t)(ve - v))
+				? "an address with a port (endpoint indicators are not kept)"
+				: "not a recognisable indicator",
+			    line);
 			continue;
 		}
 		if (ioc_report_add_line(s, r, t, v + skip, (size_t)(ve - v) - skip, meta,

@@ -69,8 +69,8 @@ int ioc_report_add(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, con
 }
 
 int ioc_report_add_line(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, const char *v,
-			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line, char *err,
-			size_t errlen)
+			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line,
+			char *err, size_t errlen)
 {
 	if (meta == UINT32_MAX || ioc_report_add(s, r, t, v, len, meta, invalid_reason, line) < 0) {
 		snprintf(err, errlen, "line %llu: out of memory", (unsigned long long)line);

@@ -18,8 +18,8 @@
 #define IOC_REPORT_REASONS 48
 
 struct ioc_report {
-	const char *format; /* the importer that read the file */
-	uint64_t loaded;    /* indicators added */
+	const char *format;  /* the importer that read the file */
+	uint64_t loaded;     /* indicators added */
 	uint64_t duplicates; /* already in the set (their attribution added) */
 	uint64_t skipped;    /* everything not taken, all reasons */
 	uint64_t notes;	     /* taken with a caveat, all reasons */
@@ -45,8 +45,8 @@ int ioc_report_add(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, con
 /* The same for line-oriented files: -1 out of memory (also when meta is
  * UINT32_MAX, a failed ioc_meta_add), with err "line N: out of memory". */
 int ioc_report_add_line(struct ioc_set *s, struct ioc_report *r, enum ioc_type t, const char *v,
-			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line, char *err,
-			size_t errlen);
+			size_t len, uint32_t meta, const char *invalid_reason, uint64_t line,
+			char *err, size_t errlen);
 
 struct ioc_importer {
 	const char *name;
@@ -74,7 +74,8 @@ const struct ioc_importer *ioc_importer_at(size_t i);
  * says yes; plain lists last). A directory is read as a MISP feed: its
  * manifest.json. Returns 0, or -1 with err set ("FILE: ..."). */
 int ioc_import_file(struct ioc_set *s, const char *path, const char *format,
-		    const struct ioc_meta *defaults, struct ioc_report *r, char *err, size_t errlen);
+		    const struct ioc_meta *defaults, struct ioc_report *r, char *err,
+		    size_t errlen);
 
 /* A whole file, NUL-terminated (free with free()); at most 2 GiB. NULL with
  * err set ("FILE: why") when it cannot be read. */

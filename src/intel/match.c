@@ -208,8 +208,8 @@ static void report(struct mctx *c, const struct ioc_hit *h, const char *field, c
 }
 
 /* A value of a known type; its text is copied to be NUL-terminated for the record. */
-static void check(struct mctx *c, enum ioc_type t, const uint8_t *v, size_t len,
-		  const char *field, int dir)
+static void check(struct mctx *c, enum ioc_type t, const uint8_t *v, size_t len, const char *field,
+		  int dir)
 {
 	char text[2048];
 	struct ioc_hit h;
@@ -345,8 +345,7 @@ static void match_file(struct mctx *c, const struct app_parser *ap, const void *
 		return;
 	check(c, IOC_MD5, (const uint8_t *)fl->md5, strlen(fl->md5), "fileinfo.md5", d);
 	check(c, IOC_SHA1, (const uint8_t *)fl->sha1, strlen(fl->sha1), "fileinfo.sha1", d);
-	check(c, IOC_SHA256, (const uint8_t *)fl->sha256, strlen(fl->sha256), "fileinfo.sha256",
-	      d);
+	check(c, IOC_SHA256, (const uint8_t *)fl->sha256, strlen(fl->sha256), "fileinfo.sha256", d);
 }
 
 unsigned intel_match_tx(const struct intel_db *db, const struct flow *f, const struct app_tx *tx,
@@ -375,11 +374,13 @@ unsigned intel_match_tx(const struct intel_db *db, const struct flow *f, const s
 			uint32_t len;
 			if (ap->buffer(tx->data, BUF_TLS_SNI, 0, 0, &p, &len))
 				check_host(&c, p, len, "tls.sni", 0);
-			check_buf(&c, ap, tx->data, BUF_JA3_HASH, 0, IOC_JA3, IOC_MD5, "tls.ja3", 0);
-			check_buf(&c, ap, tx->data, BUF_JA4_HASH, 0, IOC_JA4, IOC_TYPE_MAX, "tls.ja4",
+			check_buf(&c, ap, tx->data, BUF_JA3_HASH, 0, IOC_JA3, IOC_MD5, "tls.ja3",
 				  0);
+			check_buf(&c, ap, tx->data, BUF_JA4_HASH, 0, IOC_JA4, IOC_TYPE_MAX,
+				  "tls.ja4", 0);
 		} else if (level == 2) {
-			check_buf(&c, ap, tx->data, BUF_JA3S_HASH, 1, IOC_JA3, IOC_MD5, "tls.ja3s", 1);
+			check_buf(&c, ap, tx->data, BUF_JA3S_HASH, 1, IOC_JA3, IOC_MD5, "tls.ja3s",
+				  1);
 		} else if (level == 3) {
 			check_buf(&c, ap, tx->data, BUF_TLS_CERT_FINGERPRINT, 1, IOC_CERT, IOC_SHA1,
 				  "tls.fingerprint", 1);

@@ -510,7 +510,8 @@ static void text_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 		ADD("%d bytes of counters", sqlite3_column_bytes(st, C_X));
 		break;
 	case STORE_EVENT:
-		ADD("%s (severity %d)", nz(col_text(st, C_X), "?"), sqlite3_column_int(st, C_X + 1));
+		ADD("%s (severity %d)", nz(col_text(st, C_X), "?"),
+		    sqlite3_column_int(st, C_X + 1));
 		break;
 	case STORE_DAILY:
 		ADD("%s %s = %lld", nz(col_text(st, C_X), "?"), nz(col_text(st, C_X + 1), "?"),

@@ -36,9 +36,8 @@ struct store_out {
 
 const char *store_kind_name(enum store_kind k)
 {
-	static const char *const names[STORE_KINDS] = {"flow",	   "dns",   "http",  "tls",
-						       "fileinfo", "alert", "intel", "stats",
-						       "event",	   "daily"};
+	static const char *const names[STORE_KINDS] = {
+	    "flow", "dns", "http", "tls", "fileinfo", "alert", "intel", "stats", "event", "daily"};
 	return (unsigned)k < STORE_KINDS ? names[k] : "?";
 }
 

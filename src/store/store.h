@@ -202,7 +202,7 @@ struct store_rec {
 			struct store_text type, json; /* event_type, the EVE record */
 		} event;
 		struct {
-			uint64_t value;			    /* c.ts: the day's first instant */
+			uint64_t value;			   /* c.ts: the day's first instant */
 			struct store_text kind, key, json; /* json: the detail, may be absent */
 		} daily;
 	};

@@ -513,9 +513,8 @@ int64_t store_clock(const struct store *s)
 	return s->newest > 0 && s->newest < now ? s->newest : now;
 }
 
-static const char *const record_tables[] = {"flow",	"dns",	 "http",  "tls",
-					    "fileinfo", "alert", "intel", "stats",
-					    "event",	"daily"};
+static const char *const record_tables[] = {"flow",  "dns",   "http",  "tls",	"fileinfo",
+					    "alert", "intel", "stats", "event", "daily"};
 
 static int64_t pragma_int(sqlite3 *db, const char *sql)
 {
