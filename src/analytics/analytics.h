@@ -51,6 +51,9 @@ void an_worker_tx(struct an_worker *w, const struct packet *p, struct flow *f,
 		  const struct app_tx *tx, int dir, uint8_t level);
 void an_worker_alert(struct an_worker *w, const struct packet *p, const struct flow *f,
 		     uint32_t sid, uint8_t severity, const char *category);
+/* Does the worker's side want payload bytes (personal data on)? When not,
+ * the engine does not hand them over at all. */
+bool an_worker_wants_data(const struct an_worker *w);
 /* Reassembled TCP data or a UDP payload of direction dir (personal data). */
 void an_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t *d, uint32_t n);
 /* The worker has handled every packet before packet time ts. */

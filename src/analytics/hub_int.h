@@ -35,6 +35,10 @@ const struct config *an_worker_config(const struct an_worker *w);
 /* The run's personal-data key (NULL: that analytic is off). */
 const struct pii_key *an_worker_pii_key(const struct an_worker *w);
 
+/* worker.c: the worker's scratch observation of `kind` about flow f: its
+ * id, addresses, ports, protocols and HOME_NET flags filled, the rest zero. */
+struct an_obs *an_obs_of_flow(struct an_worker *w, const struct flow *f, uint8_t kind);
+
 /* worker.c: set up / free a worker's side (share: number of workers). */
 int an_worker_init(struct an_worker *w, unsigned share);
 void an_worker_free(struct an_worker *w);

@@ -201,25 +201,11 @@ void pii_worker_flow_end(struct an_worker *w, struct flow *f, void **pii)
 		if (c->truncated)
 			CNT_INC(w->cnt, AN_PII_TRUNCATED);
 		if (reportable(an_worker_config(w), c)) {
-			struct an_obs *o = &w->scratch;
-			memset(o, 0, offsetof(struct an_obs, name));
-			o->kind = AN_OBS_PII;
+			struct an_obs *o = an_obs_of_flow(w, f, AN_OBS_PII);
 			o->ts = f->last_ts;
 			o->start_ts = f->start_ts;
-			o->flow_id = f->flow_id;
-			o->ip_ver = f->ip_ver;
-			o->proto = f->proto;
-			o->src = f->src;
-			o->dst = f->dst;
-			o->sp = f->sp;
-			o->dp = f->dp;
-			o->app_proto = f->app_proto;
 			o->bytes[0] = f->bytes[0];
 			o->bytes[1] = f->bytes[1];
-			if (an_worker_home(w, f->ip_ver, f->src.a))
-				o->flags |= AN_F_SRC_HOME;
-			if (an_worker_home(w, f->ip_ver, f->dst.a))
-				o->flags |= AN_F_DST_HOME;
 			struct an_pii r;
 			_Static_assert(sizeof(r) <= AN_OBS_DATA_MAX, "an_pii fits an observation");
 			memset(&r, 0, sizeof(r));

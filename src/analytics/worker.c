@@ -94,7 +94,7 @@ void **an_flow_pii(struct an_worker *w, struct flow *f, bool make)
 	return s ? s->pii : NULL;
 }
 
-static struct an_obs *obs_of_flow(struct an_worker *w, const struct flow *f, uint8_t kind)
+struct an_obs *an_obs_of_flow(struct an_worker *w, const struct flow *f, uint8_t kind)
 {
 	struct an_obs *o = &w->scratch;
 	memset(o, 0, offsetof(struct an_obs, name));
@@ -120,7 +120,7 @@ void an_worker_flow_start(struct an_worker *w, const struct packet *p, struct fl
 {
 	if (!w)
 		return;
-	struct an_obs *o = obs_of_flow(w, f, AN_OBS_FLOW_START);
+	struct an_obs *o = an_obs_of_flow(w, f, AN_OBS_FLOW_START);
 	o->ts = p->ts;
 	o->start_ts = p->ts;
 	o->tcp_flags[0] = p->tcp_flags;
@@ -136,7 +136,7 @@ void an_worker_flow_end(struct an_worker *w, struct flow *f)
 	struct an_flow *s = f->an;
 	if (s)
 		pii_worker_flow_end(w, f, s->pii);
-	struct an_obs *o = obs_of_flow(w, f, AN_OBS_FLOW_END);
+	struct an_obs *o = an_obs_of_flow(w, f, AN_OBS_FLOW_END);
 	o->ts = f->last_ts;
 	o->start_ts = f->start_ts;
 	o->pkts[0] = f->pkts[0];
@@ -177,7 +177,7 @@ static void keep_name(struct an_worker *w, struct flow *f, const uint8_t *p, uin
 static void dns_obs(struct an_worker *w, const struct packet *p, struct flow *f,
 		    const struct dns_msg *m)
 {
-	struct an_obs *o = obs_of_flow(w, f, AN_OBS_DNS);
+	struct an_obs *o = an_obs_of_flow(w, f, AN_OBS_DNS);
 	o->ts = p ? p->ts : f->last_ts;
 	if (m->response)
 		o->flags |= AN_F_RESPONSE;
@@ -249,6 +249,11 @@ void an_worker_alert(struct an_worker *w, const struct packet *p, const struct f
 	o->name_len = (uint16_t)(n < AN_NAME_MAX ? n : AN_NAME_MAX);
 	memcpy(o->name, category ? category : "", o->name_len);
 	an_worker_put(w, o);
+}
+
+bool an_worker_wants_data(const struct an_worker *w)
+{
+	return w && w->pii;
 }
 
 void an_worker_data(struct an_worker *w, struct flow *f, int dir, const uint8_t *d, uint32_t n)

@@ -283,7 +283,7 @@ static int worker_init(struct engine *e, struct worker *w, unsigned id)
 				  .event = on_app_event,
 				  .flow_start = on_flow_start,
 				  .flow_end = on_flow_end,
-				  .data = w->aw ? on_data : NULL,
+				  .data = an_worker_wants_data(w->aw) ? on_data : NULL,
 				  .ctx = w};
 	pipeline_set_out(&w->pl, &po);
 	if (e->de) {
