@@ -255,6 +255,21 @@ static const struct ckey keys[] = {
     {"analytics.pii.enabled", T_BOOL, O(an_pii), "true",
      "personal data (My Number, card numbers, e-mail, phone, postal codes) in cleartext payloads "
      "and files"},
+    {"incident.gap", T_U32, O(inc_gap), "1209600",
+     "seconds without activity after which a host or address joins a new incident (14 days)"},
+    {"incident.alert-severity", T_U32, O(inc_alert_severity), "1",
+     "alerts of this severity or higher (1 = high, 3 = low) open an incident; others only join "
+     "one"},
+    {"incident.inbound-alerts", T_BOOL, O(inc_inbound_alerts), "false",
+     "alerts from outside HOME_NET open incidents too (default: they only join one)"},
+    {"incident.max-keys", T_U32, O(inc_max_keys), "1000000",
+     "hosts and infrastructure addresses and names the correlation holds (more: counted, not "
+     "joined)"},
+    {"incident.backfill-rows", T_U32, O(inc_backfill_rows), "10000",
+     "earlier alerts and records of an address joined when it becomes an incident's "
+     "infrastructure"},
+    {"incident.interval", T_U32, O(inc_interval), "60",
+     "mamori live: seconds between correlation passes over the store"},
     {"analytics.pii.key", T_STR, O(an_pii_key), "",
      "hex key of the keyed hash that stands for the identifiers (same key: same hashes across "
      "runs); empty = random per run"},

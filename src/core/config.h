@@ -182,6 +182,14 @@ struct config {
 	bool an_daily;
 	char an_daily_monitored[CONFIG_LIST_MAXLEN];
 	uint32_t an_daily_max_addresses;
+
+	/* incidents (incident/) */
+	uint32_t inc_gap;	     /* seconds of quiet after which activity is a new incident */
+	uint32_t inc_alert_severity; /* alerts of this severity or higher (1 = high) open one */
+	bool inc_inbound_alerts;     /* alerts from outside may open one, not only join */
+	uint32_t inc_max_keys;	     /* hosts and infrastructure keys held in memory */
+	uint32_t inc_backfill_rows;  /* earlier records joined per new infrastructure address */
+	uint32_t inc_interval;	     /* live: seconds between correlation passes */
 };
 
 /* Fill c with the defaults. */

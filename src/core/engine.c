@@ -27,6 +27,7 @@
 #include "detect/profile.h"
 #include "detect/ruleset.h"
 #include "flow/flow.h"
+#include "incident/incident.h"
 #include "intel/enrich.h"
 #include "intel/match.h"
 #include "output/eve.h"
@@ -77,6 +78,10 @@ struct engine {
 	struct store *db;     /* the SQLite store (store/), or NULL */
 	struct store_out *so; /* its stats rows, reader thread */
 	struct analytics *an; /* behaviour analytics, or NULL */
+	pthread_t correlator; /* live: a correlation pass over the store (incident/) */
+	atomic_bool correlating;
+	bool correlator_started;
+	double last_correlation;
 	struct worker *w;
 	unsigned nw;
 	bool threaded;
@@ -577,10 +582,45 @@ static void intel_reload_done(struct engine *e)
 	}
 }
 
+static void *correlate_main(void *arg)
+{
+	struct engine *e = arg;
+	incident_update_path(store_path(e->db), &e->cfg);
+	atomic_store(&e->correlating, false);
+	return NULL;
+}
+
+/* Live: a correlation pass every incident.interval seconds, in its own
+ * thread (the store's writer goes on; SQLite's WAL lets both work). */
+static void correlate_start(struct engine *e, double t)
+{
+	if (!e->live || !e->db || !e->cfg.inc_interval ||
+	    t - e->last_correlation < e->cfg.inc_interval || atomic_load(&e->correlating))
+		return;
+	if (e->correlator_started)
+		pthread_join(e->correlator, NULL);
+	e->correlator_started = false;
+	e->last_correlation = t;
+	atomic_store(&e->correlating, true);
+	if (pthread_create(&e->correlator, NULL, correlate_main, e) != 0) {
+		atomic_store(&e->correlating, false);
+		return;
+	}
+	e->correlator_started = true;
+}
+
+static void correlate_join(struct engine *e)
+{
+	if (e->correlator_started)
+		pthread_join(e->correlator, NULL);
+	e->correlator_started = false;
+}
+
 /* Wall-clock duties of the reader: periodic stats, progress, live counters. */
 static void housekeeping(struct engine *e, struct capture *c)
 {
 	double t = now_s(e);
+	correlate_start(e, t);
 	intel_reload_done(e);
 	if (reload_requested && !e->intel_loader_started)
 		intel_reload_start(e);
@@ -822,6 +862,10 @@ int engine_finish(struct engine *e)
 	int stored = e->db ? store_finish(e->db) : 0;
 	totals(e, &s, true);
 	summary(e, &s);
+	correlate_join(e);
+	/* the incidents of what was just stored (a failed pass loses no record) */
+	if (e->db && stored == 0)
+		incident_update_path(store_path(e->db), &e->cfg);
 	for (unsigned i = 0; i < e->nw; i++)
 		eve_out_flush(&e->w[i].out);
 	eve_out_flush(&e->out);
@@ -835,6 +879,7 @@ void engine_free(struct engine *e)
 	if (e->intel_loader_started)
 		pthread_join(e->intel_loader, NULL);
 	e->intel_loader_started = false;
+	correlate_join(e);
 	if (e->w) {
 		stop_workers(e);
 		for (unsigned i = 0; i < e->nw; i++) {

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "intel/import.h"
 #include "intel/intel_cmd.h"
+#include "incident/incident.h"
 #include "store/hunt.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -282,6 +283,9 @@ int hunt_cmd(int argc, char **argv, bool keep)
 	store_out_free(o.so);
 	o.so = NULL;
 	int fr = store_finish(st);
+	/* the sightings join incidents (or open them) */
+	if (fr == 0 && hr == 0 && hs.sightings)
+		incident_update_path(path, &cfg);
 	if (fflush(o.f) != 0 || (o.f != stdout && fclose(o.f) != 0)) {
 		log_error("%s: write failed", output ? output : "stdout");
 		hr = -1;

@@ -691,7 +691,19 @@ out:
 
 /* ---- opening a store for reading ---- */
 
+static int store_open_for(const char *path, bool readonly, sqlite3 **db);
+
 int store_open_reader(const char *path, sqlite3 **db)
+{
+	return store_open_for(path, true, db);
+}
+
+int store_open_writer(const char *path, sqlite3 **db)
+{
+	return store_open_for(path, false, db);
+}
+
+static int store_open_for(const char *path, bool readonly, sqlite3 **db)
 {
 	char err[512];
 	if (access(path, F_OK) != 0) {
@@ -700,7 +712,7 @@ int store_open_reader(const char *path, sqlite3 **db)
 		    path);
 		return -1;
 	}
-	if (store_db_open(path, true, false, db, err, sizeof(err)) < 0) {
+	if (store_db_open(path, readonly, false, db, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return -1;
 	}
@@ -728,7 +740,7 @@ int store_open_reader(const char *path, sqlite3 **db)
 		return -1;
 	}
 	sqlite3_close(*db);
-	if (store_db_open(path, true, false, db, err, sizeof(err)) < 0) {
+	if (store_db_open(path, readonly, false, db, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return -1;
 	}

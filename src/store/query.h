@@ -34,6 +34,8 @@ int64_t store_query_run(struct sqlite3 *db, const struct store_query *q, FILE *o
  * newer schema is an error (message printed); an older schema is migrated
  * first. 0 or -1. */
 int store_open_reader(const char *path, struct sqlite3 **db);
+/* The same, open for writing (the incident correlation). */
+int store_open_writer(const char *path, struct sqlite3 **db);
 
 /* The store's clock (its newest traffic record, never after now), in µs:
  * what relative times ("7d") count back from. */

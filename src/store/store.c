@@ -482,6 +482,7 @@ static unsigned texts(struct store_rec *r, struct store_text **t)
 	case STORE_ALERT:
 		t[n++] = &r->alert.msg;
 		t[n++] = &r->alert.category;
+		t[n++] = &r->alert.attack;
 		break;
 	case STORE_INTEL:
 		t[n++] = &r->intel.indicator;

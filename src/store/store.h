@@ -37,7 +37,7 @@
 #include "flow/flow.h"
 
 /* The newest schema this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Rows deleted per table and transaction while pruning. */
 #define STORE_PRUNE_CHUNK 20000
@@ -184,6 +184,7 @@ struct store_rec {
 			uint8_t severity;
 			uint8_t action; /* 0: allowed */
 			struct store_text msg, category;
+			struct store_text attack; /* the rule's mitre_* metadata as JSON */
 		} alert;
 		struct {
 			uint8_t type; /* enum ioc_type */

@@ -199,9 +199,50 @@ void store_out_tx(struct store_out *o, const struct packet *p, const struct flow
 	(void)dir;
 }
 
+/* A rule's ATT&CK metadata (mitre_tactic_id, mitre_tactic_name,
+ * mitre_technique_id, mitre_technique_name; the first value of each) as
+ * {"tactic_id":..,"tactic":..,"technique_id":..,"technique":..}: what the
+ * incident correlation orders into a kill chain. Values keep letters,
+ * digits, '.', '-' and '_' (the rest become '_'). 0 when none. */
+static size_t attack_json(const struct rule *ru, char *out, size_t outlen)
+{
+	static const char *const keys[][2] = {{"mitre_tactic_id", "tactic_id"},
+					      {"mitre_tactic_name", "tactic"},
+					      {"mitre_technique_id", "technique_id"},
+					      {"mitre_technique_name", "technique"}};
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = NULL;
+		for (uint16_t i = 0; i < ru->n_meta && !v; i++)
+			if (!strcmp(ru->meta[i].key, keys[k][0]))
+				v = ru->meta[i].value;
+		if (!v || !*v)
+			continue;
+		int w = snprintf(out + n, outlen - n, "%s\"%s\":\"", n ? "," : "{", keys[k][1]);
+		if (w < 0 || (size_t)w >= outlen - n)
+			return 0;
+		n += (size_t)w;
+		for (; *v && n + 4 < outlen; v++) {
+			char ch = *v;
+			bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+				  (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
+			out[n++] = ok ? ch : '_';
+		}
+		if (n + 3 >= outlen)
+			return 0;
+		out[n++] = '"';
+	}
+	if (!n)
+		return 0;
+	out[n++] = '}';
+	out[n] = '\0';
+	return n;
+}
+
 void store_out_alert(struct store_out *o, const struct ruleset *rs, const struct packet *p,
 		     const struct flow *f, const struct detect_alert *a)
 {
+	char attack[512];
 	struct store_rec r;
 	const struct rule *ru = a->r;
 	if (!o)
@@ -234,6 +275,8 @@ void store_out_alert(struct store_out *o, const struct ruleset *rs, const struct
 	r.alert.action = 0;
 	r.alert.msg = txt(ru->msg);
 	r.alert.category = txt(ct ? ct->desc : NULL);
+	r.alert.attack.len = (uint32_t)attack_json(ru, attack, sizeof(attack));
+	r.alert.attack.p = r.alert.attack.len ? attack : NULL;
 	store_out_add(o, &r);
 }
 

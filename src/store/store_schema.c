@@ -113,6 +113,26 @@ static const struct migration migrations[] = {
      "CREATE TABLE daily(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
      " key TEXT NOT NULL, value INTEGER NOT NULL, json TEXT);"
      "CREATE INDEX daily_ts ON daily(ts, kind);"},
+    /* Incidents (incident/): the correlation's groups, the keys that join
+     * signals to them (hosts, infrastructure) and the signals themselves
+     * (a row of alert, intel or event); alerts keep the rule's ATT&CK
+     * metadata, and the correlation finds an address's alerts by index. */
+    {4, "incidents",
+     "ALTER TABLE alert ADD COLUMN attack INTEGER;"
+     "CREATE INDEX alert_src ON alert(src);"
+     "CREATE INDEX alert_dst ON alert(dst);"
+     "CREATE TABLE incident(id INTEGER PRIMARY KEY, first INTEGER NOT NULL,"
+     " last INTEGER NOT NULL, updated INTEGER NOT NULL, score INTEGER NOT NULL,"
+     " severity TEXT NOT NULL, status TEXT NOT NULL, title TEXT NOT NULL, hosts INTEGER,"
+     " infra INTEGER, signals INTEGER, bytes_out INTEGER, merged_into INTEGER);"
+     "CREATE TABLE incident_key(key TEXT NOT NULL, incident INTEGER NOT NULL,"
+     " first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY(key, incident))"
+     " WITHOUT ROWID;"
+     "CREATE INDEX incident_key_inc ON incident_key(incident);"
+     "CREATE TABLE incident_signal(incident INTEGER NOT NULL, tbl INTEGER NOT NULL,"
+     " row INTEGER NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY(incident, tbl, row))"
+     " WITHOUT ROWID;"
+     "CREATE INDEX incident_signal_row ON incident_signal(tbl, row);"},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -229,7 +249,7 @@ static const char *const insert_sql[STORE_KINDS] = {
     [STORE_FILEINFO] = "INSERT INTO fileinfo(ts,flow_id,src,dst,sp,dp,dir,host,name,size,state,"
 		       "md5,sha1,sha256,magic) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [STORE_ALERT] = "INSERT INTO alert(ts,flow_id,proto,src,dst,sp,dp,gid,sid,rev,msg,category,"
-		    "severity,action) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    "severity,action,attack) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [STORE_INTEL] =
 	"INSERT INTO intel(ts,flow_id,proto,src,dst,sp,dp,type,indicator,field,value,"
 	"source,actor,campaign,confidence,tlp,retro,first_seen,last_seen,count,"

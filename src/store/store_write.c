@@ -384,7 +384,8 @@ static int write_rec(struct store *s, const struct store_rec *r)
 		return step(st);
 	case STORE_ALERT:
 		if ((rc = text_id(s, r->alert.msg, &a)) != SQLITE_OK ||
-		    (rc = text_id(s, r->alert.category, &b)) != SQLITE_OK)
+		    (rc = text_id(s, r->alert.category, &b)) != SQLITE_OK ||
+		    (rc = text_id(s, r->alert.attack, &c)) != SQLITE_OK)
 			return rc;
 		i = bind_conn(st, &r->c, true);
 		sqlite3_bind_int64(st, i++, r->alert.gid);
@@ -393,7 +394,8 @@ static int write_rec(struct store *s, const struct store_rec *r)
 		bind_id(st, i++, a);
 		bind_id(st, i++, b);
 		sqlite3_bind_int(st, i++, r->alert.severity);
-		sqlite3_bind_int(st, i, r->alert.action);
+		sqlite3_bind_int(st, i++, r->alert.action);
+		bind_id(st, i, c);
 		return step(st);
 	case STORE_INTEL:
 		return write_intel(s, r);
