@@ -260,6 +260,10 @@ static const char *const insert_sql[STORE_KINDS] = {
     [STORE_DAILY] = "INSERT INTO daily(ts,kind,key,value,json) VALUES(?,?,?,?,?)",
 };
 
+static const char alert_sql_v1[] =
+    "INSERT INTO alert(ts,flow_id,proto,src,dst,sp,dp,gid,sid,rev,msg,category,severity,action)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
 int store_db_prepare(struct store *s)
 {
 	static const struct {
@@ -284,8 +288,11 @@ int store_db_prepare(struct store *s)
 		 * it takes no analytics records */
 		if (s->o.bulk && (k == STORE_EVENT || k == STORE_DAILY))
 			continue;
-		if (sqlite3_prepare_v3(s->db, insert_sql[k], -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->ins[k], NULL) != SQLITE_OK)
+		/* ... and alerts without their ATT&CK column (added by migration 4;
+		 * the value bound to it is then out of range, and ignored) */
+		const char *sql = s->o.bulk && k == STORE_ALERT ? alert_sql_v1 : insert_sql[k];
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->ins[k], NULL) !=
+		    SQLITE_OK)
 			goto fail;
 	}
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
