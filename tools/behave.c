@@ -1,12 +1,13 @@
 /*
  * behave — the behaviour scenario framework: the `behaviour` capture (two hours of benign
- * office traffic with the attack behaviours of the table below mixed in) and the
- * `background` capture (the same benign traffic alone), each with its ground truth in
- * OUT.truth.json (fields in tools/README.md). Holds the helpers the behave_*.c files share:
- * hosts, seeded draws, the packet tap that counts what is written, TLS / HTTP / DNS / Modbus
- * sessions, file digests and the JSON writers. Packets go through a sorting pcapw writer, so
- * each part writes its own sessions and the file comes out in time order (about 60 MB held
- * at most).
+ * office traffic with the attack behaviours of the table below mixed in), the `background`
+ * capture (the same benign traffic alone) and the `intrusion` capture (the background, two
+ * of the behaviours as noise and the intrusion of behave_intrusion.c), each with its ground
+ * truth in OUT.truth.json (fields in tools/README.md). Holds the helpers the behave_*.c
+ * files share: hosts, seeded draws, the packet tap that counts what is written, TLS / HTTP /
+ * DNS / Modbus sessions, file digests and the JSON writers. Packets go through a sorting
+ * pcapw writer, so each part writes its own sessions and the file comes out in time order
+ * (about 60 MB held at most).
  */
 #include "behave.h"
 
@@ -473,11 +474,12 @@ char *beh_side_path(const char *out_path, const char *suffix)
 }
 
 #define ALL_BEHAVIOURS ((1u << (sizeof(behaviours) / sizeof(behaviours[0]))) - 1)
+#define NOISE	       (1u << 0 | 1u << 4) /* scan-horizontal, darknet */
 
-/* The capture of scenario: the background and the behaviours of the table whose bit is set
- * in mask. */
+/* The capture of scenario: the background, the behaviours of the table whose bit is set in
+ * mask, and the intrusion if asked. */
 static int run(const char *out_path, const struct scenario_opts *opts, const char *scenario,
-	       unsigned mask)
+	       unsigned mask, bool intrusion)
 {
 	struct behave *b = calloc(1, sizeof(*b));
 	char *tpath = beh_side_path(out_path, ".truth.json");
@@ -516,6 +518,8 @@ static int run(const char *out_path, const struct scenario_opts *opts, const cha
 			behaviours[i].run(b, &rng);
 	}
 	fputs("\n ]", b->truth);
+	if (intrusion)
+		beh_intrusion(b, out_path);
 	fprintf(b->truth,
 		",\n \"background\":{\"hosts\":%d,\"sessions\":%" PRIu64 ",\"packets\":%" PRIu64
 		"},\n \"capture\":{\"packets\":%" PRIu64 ",\"frame_bytes\":%" PRIu64
@@ -546,7 +550,7 @@ int behave_behaviour(const char *out_path, const struct scenario_opts *opts)
 {
 	if (opts->has_count)
 		return -EINVAL;
-	return run(out_path, opts, "behaviour", ALL_BEHAVIOURS);
+	return run(out_path, opts, "behaviour", ALL_BEHAVIOURS, false);
 }
 
 /* background: the benign traffic alone; its truth lists no behaviours. An analyser must
@@ -555,5 +559,18 @@ int behave_background(const char *out_path, const struct scenario_opts *opts)
 {
 	if (opts->has_count)
 		return -EINVAL;
-	return run(out_path, opts, "background", 0);
+	return run(out_path, opts, "background", 0, false);
+}
+
+/*
+ * intrusion: the background, the scan-horizontal and darknet behaviours (noise, as in
+ * behaviour) and one multi-stage intrusion (behave_intrusion.c, beh_intrusion); the truth
+ * file has those two behaviours and an "intrusion" object; OUT.rules and OUT.intel.json are
+ * written beside the capture.
+ */
+int behave_intrusion(const char *out_path, const struct scenario_opts *opts)
+{
+	if (opts->has_count)
+		return -EINVAL;
+	return run(out_path, opts, "intrusion", NOISE, true);
 }

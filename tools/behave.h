@@ -3,7 +3,8 @@
  * plan, the generator state, session helpers and the truth (JSON) writers. The capture is
  * two hours of a 50-host office (benign background, behave_bg.c) with attack behaviours
  * mixed in (one table in behave.c, one function each in behave_scan.c, behave_c2.c,
- * behave_exfil.c, behave_zone.c); the flood is behave_flood.c. Nothing here is used outside
+ * behave_exfil.c, behave_zone.c); the flood is behave_flood.c; the intrusion capture's attack
+ * is behave_intrusion.c, built from the behaviours' generators. Nothing here is used outside
  * tools/.
  *
  * Determinism: the background and every behaviour draw from their own scen_rng, seeded from
@@ -206,7 +207,7 @@ void beh_background(struct behave *b, uint64_t *sessions);
 uint64_t beh_smb_session(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
 			 struct pcapw_host *srv);
 
-/* ---- the attack behaviours' generators, for reuse with other addresses and times:
+/* ---- the attack behaviours' generators, shared with the intrusion (behave_intrusion.c):
  * each _run writes the packets and fills the out members, each _truth writes the members of
  * the behaviour's truth object (from src_ip on) into the object open now ---- */
 
@@ -270,6 +271,12 @@ struct beh_pii {
 };
 void beh_pii_run(struct behave *b, struct scen_rng *r, struct beh_pii *p);
 void beh_pii_truth(struct behave *b, const struct beh_pii *p);
+/* ,"uploads":2,"rows":620,"records":600,"distinct":{... 600 each}: both uploads together. */
+void beh_pii_total(struct behave *b);
+
+/* behave_intrusion.c: the intrusion's packets, its "intrusion" truth member, and the
+ * fixtures beside out_path (OUT.rules, OUT.intel.json). */
+void beh_intrusion(struct behave *b, const char *out_path);
 /* out_path with ".pcap" (if it ends so) replaced by suffix; malloc'd, NULL on no memory. */
 char *beh_side_path(const char *out_path, const char *suffix);
 

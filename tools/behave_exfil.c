@@ -291,6 +291,14 @@ void beh_pii_truth(struct behave *b, const struct beh_pii *q)
 	beh_jraw(b, "}");
 }
 
+void beh_pii_total(struct behave *b)
+{
+	beh_ju64(b, "uploads", 2);
+	beh_ju64(b, "rows", PII_POST + PII_BAD + PII_N - PII_POST);
+	beh_ju64(b, "records", PII_N);
+	counts(b, PII_N);
+}
+
 /*
  * pii-upload: 10.10.1.55 -> 45.67.230.12:80, two sessions (beh_http, answer 200 with 120
  * bytes). At 10:37:00 "POST /upload" (Host upload.share-drop.net, Content-Type: text/csv,
