@@ -1,11 +1,13 @@
 /*
  * behave — the behaviour scenario framework: the `behaviour` capture (two hours of benign
- * office traffic with the attack behaviours of the table below mixed in) and the
- * `background` capture (the same benign traffic alone), each with its ground truth in
- * OUT.truth.json (fields in tools/README.md). Holds the helpers the behave_*.c files share:
- * hosts, seeded draws, the packet tap that counts what is written, TLS / HTTP / DNS / Modbus
- * sessions and the JSON writers. Packets go through a sorting pcapw writer, so each part
- * writes its own sessions and the file comes out in time order (about 60 MB held at most).
+ * office traffic with the attack behaviours of the table below mixed in), the `background`
+ * capture (the same benign traffic alone) and the `intrusion` capture (the background, two
+ * of the behaviours as noise and the intrusion of behave_intrusion.c), each with its ground
+ * truth in OUT.truth.json (fields in tools/README.md). Holds the helpers the behave_*.c
+ * files share: hosts, seeded draws, the packet tap that counts what is written, TLS / HTTP /
+ * DNS / Modbus sessions, file digests and the JSON writers. Packets go through a sorting
+ * pcapw writer, so each part writes its own sessions and the file comes out in time order
+ * (about 60 MB held at most).
  */
 #include "behave.h"
 
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/evp.h>
 
 static const uint8_t router_mac[6] = {0x00, 0x0d, 0xb9, 0x5e, 0x10, 0x01};
 
@@ -225,45 +229,96 @@ static void html_body(struct bb *x, size_t n)
 	}
 }
 
-uint64_t beh_http(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
-		  struct pcapw_host *srv, const char *host, const char *method, const char *path,
-		  const char *extra, const void *body, size_t len, size_t resp)
+uint64_t beh_http_ex(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		     struct pcapw_host *srv, const struct beh_http_msg *m)
 {
-	struct pcapw_tcp_cfg cfg = beh_tcp_cfg(r, t, BEH_WAN_STEP);
+	struct pcapw_tcp_cfg cfg = beh_tcp_cfg(r, t, m->step ? m->step : BEH_WAN_STEP);
 	struct pcapw_tcp_conn c;
-	char head[256], date[40];
+	char head[512], date[40];
 	struct bb x;
 	int n;
 
 	cli->port = beh_port_next(r, cli->port);
-	srv->port = 80;
+	srv->port = m->port ? m->port : 80;
 	pcapw_tcp_open(&c, &b->w, &b->lk, cli, srv, &cfg);
 	pcapw_tcp_handshake(&c);
 	bb_init(&x, b->buf, sizeof(b->buf));
-	bb_http_request(&x, method, path, host,
-			"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 "
-			"Firefox/121.0",
-			extra);
+	bb_http_request(&x, m->method, m->path, m->host,
+			m->ua ? m->ua
+			      : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
+				"Gecko/20100101 Firefox/121.0",
+			m->extra);
 	beh_fail(b, x.err);
 	pcapw_tcp_send(&c, PCAPW_C2S, x.p, x.len);
-	if (len)
-		pcapw_tcp_send(&c, PCAPW_C2S, body, len);
+	if (m->len)
+		pcapw_tcp_send(&c, PCAPW_C2S, m->body, m->len);
 	pcapw_tcp_wait(&c, 30 * SCEN_MS);
 	bb_http_date(date, sizeof(date), c.now);
 	n = snprintf(head, sizeof(head),
-		     "HTTP/1.1 200 OK\r\nDate: %s\r\nServer: nginx/1.24.0\r\n"
-		     "Content-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n"
+		     "HTTP/1.1 %s\r\nDate: %s\r\nServer: %s\r\n"
+		     "Content-Type: %s\r\nContent-Length: %zu\r\n"
 		     "Connection: keep-alive\r\n\r\n",
-		     date, resp);
+		     m->status ? m->status : "200 OK", date, m->server ? m->server : "nginx/1.24.0",
+		     m->ctype ? m->ctype : "text/html; charset=utf-8", m->resp_len);
 	bb_init(&x, b->buf, sizeof(b->buf));
-	bb_put(&x, head, (size_t)n);
-	html_body(&x, resp);
+	bb_put(&x, head, n > 0 && (size_t)n < sizeof(head) ? (size_t)n : 0);
+	if (m->resp)
+		bb_put(&x, m->resp, m->resp_len);
+	else
+		html_body(&x, m->resp_len);
 	beh_fail(b, x.err);
 	pcapw_tcp_send(&c, PCAPW_S2C, x.p, x.len);
 	pcapw_tcp_wait(&c, 200 * SCEN_MS);
 	pcapw_tcp_close(&c, PCAPW_C2S);
 	beh_tcp_done(b, &c);
 	return c.now;
+}
+
+uint64_t beh_http(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		  struct pcapw_host *srv, const char *host, const char *method, const char *path,
+		  const char *extra, const void *body, size_t len, size_t resp)
+{
+	struct beh_http_msg m = {
+	    .host = host,
+	    .method = method,
+	    .path = path,
+	    .extra = extra,
+	    .body = body,
+	    .len = len,
+	    .resp_len = resp,
+	};
+
+	return beh_http_ex(b, r, t, cli, srv, &m);
+}
+
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+	static const char digit[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = digit[d[i] >> 4];
+		out[2 * i + 1] = digit[d[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+void beh_file_hash(struct behave *b, struct beh_file *f, const void *d, size_t n)
+{
+	const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+	char *out[3] = {f->md5, f->sha1, f->sha256};
+	unsigned char dig[EVP_MAX_MD_SIZE];
+
+	f->size = n;
+	for (int i = 0; i < 3; i++) {
+		unsigned len = 0;
+
+		out[i][0] = 0;
+		if (EVP_Digest(d, n, dig, &len, md[i], NULL) != 1) {
+			beh_fail(b, -EIO);
+			continue;
+		}
+		hex(dig, len, out[i]);
+	}
 }
 
 void beh_modbus_poll(struct pcapw_tcp_conn *c, struct scen_rng *r, uint16_t tid, uint8_t nregs)
@@ -404,25 +459,30 @@ static const struct {
     {"zone", beh_zone, 0x7a6eull},
 };
 
-/* OUT.pcap -> OUT.truth.json (any other name: NAME.truth.json). Returns a malloc'd path. */
-static char *truth_path(const char *out)
+char *beh_side_path(const char *out_path, const char *suffix)
 {
-	size_t n = strlen(out);
-	char *p = malloc(n + 16);
+	size_t n = strlen(out_path), k = strlen(suffix);
+	char *p = malloc(n + k + 1);
 
 	if (!p)
 		return NULL;
-	if (n > 5 && strcmp(out + n - 5, ".pcap") == 0)
+	if (n > 5 && strcmp(out_path + n - 5, ".pcap") == 0)
 		n -= 5;
-	memcpy(p, out, n);
-	strcpy(p + n, ".truth.json");
+	memcpy(p, out_path, n);
+	memcpy(p + n, suffix, k + 1);
 	return p;
 }
 
-static int run(const char *out_path, const struct scenario_opts *opts, bool attacks)
+#define ALL_BEHAVIOURS ((1u << (sizeof(behaviours) / sizeof(behaviours[0]))) - 1)
+#define NOISE	       (1u << 0 | 1u << 4) /* scan-horizontal, darknet */
+
+/* The capture of scenario: the background, the behaviours of the table whose bit is set in
+ * mask, and the intrusion if asked. */
+static int run(const char *out_path, const struct scenario_opts *opts, const char *scenario,
+	       unsigned mask, bool intrusion)
 {
 	struct behave *b = calloc(1, sizeof(*b));
-	char *tpath = truth_path(out_path);
+	char *tpath = beh_side_path(out_path, ".truth.json");
 	uint64_t sessions = 0, bg_packets;
 	struct beh_acct bg;
 	int r;
@@ -446,19 +506,22 @@ static int run(const char *out_path, const struct scenario_opts *opts, bool atta
 		" \"home_net\":\"10.0.0.0/8\",\"darknet\":[\"10.99.0.0/16\"],"
 		"\"zones\":{\"ot\":[\"10.50.0.0/24\"],\"ot-dmz\":[\"10.50.1.0/24\"]},"
 		"\"office_hosts\":\"10.10.1.10-10.10.1.59\",\n \"behaviours\":[",
-		attacks ? "behaviour" : "background", b->seed, SCEN_T0 / SCEN_S,
-		BEH_T_END / SCEN_S);
+		scenario, b->seed, SCEN_T0 / SCEN_S, BEH_T_END / SCEN_S);
 	beh_count(b, &bg, BEH_OFFICE_FIRST);
 	beh_background(b, &sessions);
 	bg_packets = b->packets;
 	beh_count(b, NULL, 0);
-	for (size_t i = 0; attacks && i < sizeof(behaviours) / sizeof(behaviours[0]); i++) {
+	for (size_t i = 0; i < sizeof(behaviours) / sizeof(behaviours[0]); i++) {
 		struct scen_rng rng = beh_rng(b, behaviours[i].tag);
 
-		behaviours[i].run(b, &rng);
+		if (mask & 1u << i)
+			behaviours[i].run(b, &rng);
 	}
+	fputs("\n ]", b->truth);
+	if (intrusion)
+		beh_intrusion(b, out_path);
 	fprintf(b->truth,
-		"\n ],\n \"background\":{\"hosts\":%d,\"sessions\":%" PRIu64 ",\"packets\":%" PRIu64
+		",\n \"background\":{\"hosts\":%d,\"sessions\":%" PRIu64 ",\"packets\":%" PRIu64
 		"},\n \"capture\":{\"packets\":%" PRIu64 ",\"frame_bytes\":%" PRIu64
 		",\"linktype\":1}}\n",
 		BEH_OFFICE_N, sessions, bg_packets, b->packets, b->bytes);
@@ -487,7 +550,7 @@ int behave_behaviour(const char *out_path, const struct scenario_opts *opts)
 {
 	if (opts->has_count)
 		return -EINVAL;
-	return run(out_path, opts, true);
+	return run(out_path, opts, "behaviour", ALL_BEHAVIOURS, false);
 }
 
 /* background: the benign traffic alone; its truth lists no behaviours. An analyser must
@@ -496,5 +559,18 @@ int behave_background(const char *out_path, const struct scenario_opts *opts)
 {
 	if (opts->has_count)
 		return -EINVAL;
-	return run(out_path, opts, false);
+	return run(out_path, opts, "background", 0, false);
+}
+
+/*
+ * intrusion: the background, the scan-horizontal and darknet behaviours (noise, as in
+ * behaviour) and one multi-stage intrusion (behave_intrusion.c, beh_intrusion); the truth
+ * file has those two behaviours and an "intrusion" object; OUT.rules and OUT.intel.json are
+ * written beside the capture.
+ */
+int behave_intrusion(const char *out_path, const struct scenario_opts *opts)
+{
+	if (opts->has_count)
+		return -EINVAL;
+	return run(out_path, opts, "intrusion", NOISE, true);
 }

@@ -3,7 +3,8 @@
  * plan, the generator state, session helpers and the truth (JSON) writers. The capture is
  * two hours of a 50-host office (benign background, behave_bg.c) with attack behaviours
  * mixed in (one table in behave.c, one function each in behave_scan.c, behave_c2.c,
- * behave_exfil.c, behave_zone.c); the flood is behave_flood.c. Nothing here is used outside
+ * behave_exfil.c, behave_zone.c); the flood is behave_flood.c; the intrusion capture's attack
+ * is behave_intrusion.c, built from the behaviours' generators. Nothing here is used outside
  * tools/.
  *
  * Determinism: the background and every behaviour draw from their own scen_rng, seeded from
@@ -137,6 +138,41 @@ uint64_t beh_http(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw
 		  struct pcapw_host *srv, const char *host, const char *method, const char *path,
 		  const char *extra, const void *body, size_t len, size_t resp);
 
+/* An HTTP/1.1 exchange with every part chosen (beh_http is the browser's with a 200 text/html
+ * answer of page text). NULL / 0 members take the defaults named. */
+struct beh_http_msg {
+	const char *host, *method, *path;
+	const char *ua;	   /* NULL: Firefox 121 on Windows */
+	const char *extra; /* CRLF-terminated request header lines, or NULL */
+	const void *body;  /* request body, len bytes (borrowed; may be NULL with len 0) */
+	size_t len;
+	uint16_t port;	    /* the server's, 0: 80 */
+	uint64_t step;	    /* per-packet clock, 0: BEH_WAN_STEP */
+	const char *status; /* NULL: "200 OK" */
+	const char *server; /* NULL: "nginx/1.24.0" */
+	const char *ctype;  /* NULL: "text/html; charset=utf-8" */
+	const void *resp;   /* answer body, resp_len bytes (borrowed); NULL: page text */
+	size_t resp_len;
+};
+
+/*
+ * The exchange of m in its own session at t: request head (method, path, Host, User-Agent,
+ * Accept lines, extra) then the body; after 30 ms the answer head (status, Date, Server,
+ * Content-Type, Content-Length) and body; FIN from the client. Returns the time after the
+ * last packet.
+ */
+uint64_t beh_http_ex(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+		     struct pcapw_host *srv, const struct beh_http_msg *m);
+
+/* What an analyser extracting files computes of a body: its size and digests (lower-case
+ * hex). */
+struct beh_file {
+	uint64_t size;
+	char md5[33], sha1[41], sha256[65];
+};
+/* The digests of d[0..n) into f (libcrypto). */
+void beh_file_hash(struct behave *b, struct beh_file *f, const void *d, size_t n);
+
 /* One Modbus/TCP read-holding-registers exchange on c: request (12 bytes), response
  * (9 + 2 * nregs bytes), the client's ACK. */
 void beh_modbus_poll(struct pcapw_tcp_conn *c, struct scen_rng *r, uint16_t tid, uint8_t nregs);
@@ -165,6 +201,85 @@ void beh_jacct(struct behave *b, const char *key, const struct beh_acct *a);
 
 /* behave_bg.c: the benign background; counts its sessions into *sessions. */
 void beh_background(struct behave *b, uint64_t *sessions);
+/* One SMB 3 session from cli to srv (port 445) at t: 2 to 6 encrypted exchanges, requests
+ * 120 B .. 20 KB, answers 200 B .. 60 KB; FIN from the client. Returns the time after the
+ * last packet. */
+uint64_t beh_smb_session(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+			 struct pcapw_host *srv);
+
+/* ---- the attack behaviours' generators, shared with the intrusion (behave_intrusion.c):
+ * each _run writes the packets and fills the out members, each _truth writes the members of
+ * the behaviour's truth object (from src_ip on) into the object open now ---- */
+
+/* behave_scan.c */
+void beh_shuffle(uint32_t *v, size_t n, struct scen_rng *r); /* Fisher-Yates */
+/* Mark k of the n entries of pick, chosen by r. */
+void beh_choose(bool *pick, size_t n, size_t k, struct scen_rng *r);
+
+enum beh_answer { BEH_ANS_CLOSED, BEH_ANS_OPEN, BEH_ANS_SILENT };
+#define BEH_HSCAN_MAX 256
+/* A horizontal SYN scan from src (one source port): target[i]:port probed at t0 + i * step,
+ * answered as answer[i]: SYN-ACK then the scanner's RST (open), RST-ACK (closed), nothing
+ * (silent). */
+struct beh_hscan {
+	uint32_t src;
+	uint16_t port;
+	uint64_t t0, step;
+	size_t n;
+	uint32_t target[BEH_HSCAN_MAX];
+	uint8_t answer[BEH_HSCAN_MAX]; /* enum beh_answer */
+	struct beh_acct a;	       /* out: every packet of the scan */
+};
+void beh_hscan_run(struct behave *b, struct scen_rng *r, struct beh_hscan *s);
+
+/* behave_c2.c: n TLS sessions from src to dst:443 with SNI sni, the first at first, then
+ * every 300 s +- 10 % (the whole draw repeated until the last starts before 10:59:50). */
+#define BEH_BEACON_MAX 32
+struct beh_beacon {
+	uint32_t src, dst;
+	const char *sni;
+	uint64_t first;
+	unsigned n;
+	uint64_t start[BEH_BEACON_MAX]; /* out: each session's SYN */
+	uint64_t up, down;		/* out: application bytes (record contents) */
+	struct beh_acct a;		/* out */
+};
+void beh_beacon_run(struct behave *b, struct scen_rng *r, struct beh_beacon *c);
+void beh_beacon_truth(struct behave *b, const struct beh_beacon *c);
+
+/* behave_exfil.c: one TLS session from src to dst:443 (SNI sni) at t sending up bytes of
+ * application data, 12 ms per packet; 1,200 bytes back. */
+struct beh_exfil {
+	uint32_t src, dst;
+	const char *sni;
+	uint64_t t, up;
+	struct beh_acct a; /* out */
+};
+void beh_exfil_run(struct behave *b, struct scen_rng *r, struct beh_exfil *e);
+void beh_exfil_truth(struct behave *b, const struct beh_exfil *e);
+
+/* behave_exfil.c: the two personal-data POSTs of pii-upload from src to dst:80, Host host,
+ * the CSV one at t_csv, the multipart one at t_multipart. */
+struct beh_pii {
+	uint32_t src, dst;
+	const char *host;
+	uint64_t t_csv, t_multipart;
+	struct beh_acct a_csv, a_multipart; /* out: each session */
+	struct beh_file csv;		    /* out: the CSV request body */
+	struct beh_file multipart;	    /* out: the whole multipart request body */
+	struct beh_file part;		    /* out: the file inside it */
+};
+void beh_pii_run(struct behave *b, struct scen_rng *r, struct beh_pii *p);
+void beh_pii_truth(struct behave *b, const struct beh_pii *p);
+/* ,"uploads":2,"rows":620,"records":600,"distinct":{... 600 each}: both uploads together. */
+void beh_pii_total(struct behave *b);
+
+/* behave_intrusion.c: the intrusion's packets, its "intrusion" truth member, and the
+ * fixtures beside out_path (OUT.rules, OUT.intel.json). */
+void beh_intrusion(struct behave *b, const char *out_path);
+/* out_path with ".pcap" (if it ends so) replaced by suffix; malloc'd, NULL on no memory. */
+char *beh_side_path(const char *out_path, const char *suffix);
+
 /* The behaviours, each writing its packets and its truth object. */
 void beh_scan_horizontal(struct behave *b, struct scen_rng *r);
 void beh_scan_vertical(struct behave *b, struct scen_rng *r);

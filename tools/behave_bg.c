@@ -88,32 +88,40 @@ static void smb_msg(struct behave *b, struct scen_rng *r, struct pcapw_tcp_conn 
 	pcapw_tcp_send(c, dir, x.p, x.len);
 }
 
-/* File-server sessions of one office host to 10.10.0.20:445 every 8 to 40 minutes: 2 to 6
- * exchanges, requests 120 B .. 20 KB, answers 200 B .. 60 KB. */
+uint64_t beh_smb_session(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *cli,
+			 struct pcapw_host *srv)
+{
+	struct pcapw_tcp_cfg cfg = beh_tcp_cfg(r, t, BEH_LAN_STEP);
+	unsigned n = (unsigned)beh_range(r, 2, 6);
+	struct pcapw_tcp_conn c;
+
+	cli->port = beh_port_next(r, cli->port);
+	srv->port = 445;
+	pcapw_tcp_open(&c, &b->w, &b->lk, cli, srv, &cfg);
+	pcapw_tcp_handshake(&c);
+	for (unsigned i = 0; i < n; i++) {
+		size_t up = (size_t)beh_logsize(r, 120, 1890);
+		size_t down = (size_t)beh_logsize(r, 200, 1390);
+
+		smb_msg(b, r, &c, PCAPW_C2S, up);
+		pcapw_tcp_wait(&c, 2 * SCEN_MS);
+		smb_msg(b, r, &c, PCAPW_S2C, down);
+		pcapw_tcp_wait(&c, beh_range(r, 50, 3000) * SCEN_MS);
+	}
+	pcapw_tcp_close(&c, PCAPW_C2S);
+	beh_tcp_done(b, &c);
+	return c.now;
+}
+
+/* File-server sessions (beh_smb_session) of one office host to 10.10.0.20:445 every 8 to
+ * 40 minutes. */
 static void smb(struct behave *b, struct scen_rng *r, uint32_t ip, uint64_t *sessions)
 {
 	struct pcapw_host cli = beh_host(ip, 0), srv = beh_host(BEH_FILESRV, 445);
 	uint64_t t = SCEN_T0 + beh_range(r, 0, 1800) * SCEN_S;
 
 	while (t < BEH_T_END - 60 * SCEN_S) {
-		struct pcapw_tcp_cfg cfg = beh_tcp_cfg(r, t, BEH_LAN_STEP);
-		unsigned n = (unsigned)beh_range(r, 2, 6);
-		struct pcapw_tcp_conn c;
-
-		cli.port = beh_port_next(r, cli.port);
-		pcapw_tcp_open(&c, &b->w, &b->lk, &cli, &srv, &cfg);
-		pcapw_tcp_handshake(&c);
-		for (unsigned i = 0; i < n; i++) {
-			size_t up = (size_t)beh_logsize(r, 120, 1890);
-			size_t down = (size_t)beh_logsize(r, 200, 1390);
-
-			smb_msg(b, r, &c, PCAPW_C2S, up);
-			pcapw_tcp_wait(&c, 2 * SCEN_MS);
-			smb_msg(b, r, &c, PCAPW_S2C, down);
-			pcapw_tcp_wait(&c, beh_range(r, 50, 3000) * SCEN_MS);
-		}
-		pcapw_tcp_close(&c, PCAPW_C2S);
-		beh_tcp_done(b, &c);
+		beh_smb_session(b, r, t, &cli, &srv);
 		(*sessions)++;
 		t += beh_range(r, 480, 2400) * SCEN_S;
 	}

@@ -8,7 +8,70 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BEACON_N 24
+void beh_beacon_run(struct behave *b, struct scen_rng *r, struct beh_beacon *c)
+{
+	struct pcapw_host cli = beh_host(c->src, 0), srv = beh_host(c->dst, 443);
+	unsigned n = c->n < BEH_BEACON_MAX ? c->n : BEH_BEACON_MAX;
+
+	c->up = c->down = 0;
+	do {
+		c->start[0] = c->first;
+		for (unsigned i = 1; i < n; i++)
+			c->start[i] = c->start[i - 1] + beh_range(r, 270000, 330000) * SCEN_MS;
+	} while (c->start[n - 1] > BEH_T_END - 10 * SCEN_S);
+	beh_count(b, &c->a, c->src);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t up = beh_range(r, 300, 340);
+		uint64_t down = beh_range(r, 1150, 1250);
+
+		beh_tls(b, r, c->start[i], &cli, &srv, c->sni, BEH_WAN_STEP, up, down);
+		c->up += up;
+		c->down += down;
+	}
+	beh_count(b, NULL, 0);
+}
+
+void beh_beacon_truth(struct behave *b, const struct beh_beacon *c)
+{
+	unsigned n = c->n < BEH_BEACON_MAX ? c->n : BEH_BEACON_MAX;
+	uint64_t sum = c->start[n - 1] - c->start[0], lo = ~0ull, hi = 0;
+	double mean = (double)sum / (n - 1) / (double)SCEN_S, dev = 0;
+	char num[32];
+
+	for (unsigned i = 1; i < n; i++) {
+		uint64_t iv = c->start[i] - c->start[i - 1];
+		double d = (double)iv / (double)SCEN_S - mean;
+
+		lo = iv < lo ? iv : lo;
+		hi = iv > hi ? iv : hi;
+		d = d < 0 ? -d : d;
+		dev = d / mean > dev ? d / mean : dev;
+	}
+	beh_jip(b, "src_ip", c->src);
+	beh_jip(b, "dest_ip", c->dst);
+	beh_ju64(b, "dest_port", 443);
+	beh_jstr(b, "proto", "TCP");
+	beh_jstr(b, "sni", c->sni);
+	beh_ju64(b, "count", n);
+	beh_jf6(b, "interval_s", mean);
+	beh_jf6(b, "min_interval_s", (double)lo / (double)SCEN_S);
+	beh_jf6(b, "max_interval_s", (double)hi / (double)SCEN_S);
+	beh_jf6(b, "max_rel_deviation", dev);
+	beh_jf6(b, "jitter", 0.1);
+	beh_ju64(b, "app_bytes_up", c->up);
+	beh_ju64(b, "app_bytes_down", c->down);
+	beh_jraw(b, ",\"starts_epoch\":[");
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%s%llu.%06u", i ? "," : "",
+			 (unsigned long long)(c->start[i] / SCEN_S),
+			 (unsigned)(c->start[i] % SCEN_S / SCEN_US));
+		beh_jraw(b, num);
+	}
+	beh_jraw(b, "]");
+	beh_jtime(b, "first_seen", c->a.first);
+	beh_jtime(b, "last_seen", c->a.last);
+	beh_jacct(b, "wire", &c->a);
+}
 
 /*
  * beacon: 10.10.1.23 opens a TLS 1.3 session (beh_tls) to 185.243.115.84:443 with SNI
@@ -24,64 +87,17 @@
  */
 void beh_beacon(struct behave *b, struct scen_rng *r)
 {
-	const uint32_t src = BEH_IP(10, 10, 1, 23), dst = BEH_IP(185, 243, 115, 84);
-	uint64_t start[BEACON_N], up_total = 0, down_total = 0, sum, lo = ~0ull, hi = 0;
-	struct pcapw_host cli = beh_host(src, 0), srv = beh_host(dst, 443);
-	double mean, dev = 0;
-	struct beh_acct a;
-	char num[32];
+	struct beh_beacon c = {
+	    .src = BEH_IP(10, 10, 1, 23),
+	    .dst = BEH_IP(185, 243, 115, 84),
+	    .sni = "update.cdn-sync.net",
+	    .first = BEH_MIN(9, 5),
+	    .n = 24,
+	};
 
-	do {
-		start[0] = BEH_MIN(9, 5);
-		for (int i = 1; i < BEACON_N; i++)
-			start[i] = start[i - 1] + beh_range(r, 270000, 330000) * SCEN_MS;
-		sum = start[BEACON_N - 1] - start[0];
-	} while (start[BEACON_N - 1] > BEH_T_END - 10 * SCEN_S);
-	beh_count(b, &a, src);
-	for (int i = 0; i < BEACON_N; i++) {
-		uint64_t up = beh_range(r, 300, 340);
-		uint64_t down = beh_range(r, 1150, 1250);
-
-		beh_tls(b, r, start[i], &cli, &srv, "update.cdn-sync.net", BEH_WAN_STEP, up, down);
-		up_total += up;
-		down_total += down;
-	}
-	beh_count(b, NULL, 0);
-	mean = (double)sum / (BEACON_N - 1) / (double)SCEN_S;
-	for (int i = 1; i < BEACON_N; i++) {
-		uint64_t iv = start[i] - start[i - 1];
-		double d = (double)iv / (double)SCEN_S - mean;
-
-		lo = iv < lo ? iv : lo;
-		hi = iv > hi ? iv : hi;
-		d = d < 0 ? -d : d;
-		dev = d / mean > dev ? d / mean : dev;
-	}
+	beh_beacon_run(b, r, &c);
 	beh_truth_begin(b, "beacon");
-	beh_jip(b, "src_ip", src);
-	beh_jip(b, "dest_ip", dst);
-	beh_ju64(b, "dest_port", 443);
-	beh_jstr(b, "proto", "TCP");
-	beh_jstr(b, "sni", "update.cdn-sync.net");
-	beh_ju64(b, "count", BEACON_N);
-	beh_jf6(b, "interval_s", mean);
-	beh_jf6(b, "min_interval_s", (double)lo / (double)SCEN_S);
-	beh_jf6(b, "max_interval_s", (double)hi / (double)SCEN_S);
-	beh_jf6(b, "max_rel_deviation", dev);
-	beh_jf6(b, "jitter", 0.1);
-	beh_ju64(b, "app_bytes_up", up_total);
-	beh_ju64(b, "app_bytes_down", down_total);
-	beh_jraw(b, ",\"starts_epoch\":[");
-	for (int i = 0; i < BEACON_N; i++) {
-		snprintf(num, sizeof(num), "%s%llu.%06u", i ? "," : "",
-			 (unsigned long long)(start[i] / SCEN_S),
-			 (unsigned)(start[i] % SCEN_S / SCEN_US));
-		beh_jraw(b, num);
-	}
-	beh_jraw(b, "]");
-	beh_jtime(b, "first_seen", a.first);
-	beh_jtime(b, "last_seen", a.last);
-	beh_jacct(b, "wire", &a);
+	beh_beacon_truth(b, &c);
 	beh_truth_end(b);
 }
 

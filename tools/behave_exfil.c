@@ -15,6 +15,29 @@
 #define EXFIL_DST   BEH_IP(45, 67, 230, 12)
 #define EXFIL_BYTES 25165824ull /* 24 MiB */
 
+void beh_exfil_run(struct behave *b, struct scen_rng *r, struct beh_exfil *e)
+{
+	struct pcapw_host cli = beh_host(e->src, 0), srv = beh_host(e->dst, 443);
+
+	beh_count(b, &e->a, e->src);
+	beh_tls(b, r, e->t, &cli, &srv, e->sni, 12 * SCEN_MS, e->up, 1200);
+	beh_count(b, NULL, 0);
+}
+
+void beh_exfil_truth(struct behave *b, const struct beh_exfil *e)
+{
+	beh_jip(b, "src_ip", e->src);
+	beh_jip(b, "dest_ip", e->dst);
+	beh_ju64(b, "dest_port", 443);
+	beh_jstr(b, "proto", "TCP");
+	beh_jstr(b, "sni", e->sni);
+	beh_ju64(b, "bytes_payload_up", e->up);
+	beh_ju64(b, "app_bytes_down", 1200);
+	beh_jtime(b, "first_seen", e->a.first);
+	beh_jtime(b, "last_seen", e->a.last);
+	beh_jacct(b, "flow", &e->a);
+}
+
 /*
  * exfil: at 10:30:10, 10.10.1.55 opens one TLS 1.3 session (beh_tls, SNI
  * files.share-drop.net, 12 ms per packet) to 45.67.230.12:443 and sends 25,165,824 bytes of
@@ -25,24 +48,17 @@
  */
 void beh_exfil(struct behave *b, struct scen_rng *r)
 {
-	struct pcapw_host cli = beh_host(EXFIL_SRC, 0), srv = beh_host(EXFIL_DST, 443);
-	struct beh_acct a;
+	struct beh_exfil e = {
+	    .src = EXFIL_SRC,
+	    .dst = EXFIL_DST,
+	    .sni = "files.share-drop.net",
+	    .t = BEH_MIN(10, 30) + 10 * SCEN_S,
+	    .up = EXFIL_BYTES,
+	};
 
-	beh_count(b, &a, EXFIL_SRC);
-	beh_tls(b, r, BEH_MIN(10, 30) + 10 * SCEN_S, &cli, &srv, "files.share-drop.net",
-		12 * SCEN_MS, EXFIL_BYTES, 1200);
-	beh_count(b, NULL, 0);
+	beh_exfil_run(b, r, &e);
 	beh_truth_begin(b, "exfil");
-	beh_jip(b, "src_ip", EXFIL_SRC);
-	beh_jip(b, "dest_ip", EXFIL_DST);
-	beh_ju64(b, "dest_port", 443);
-	beh_jstr(b, "proto", "TCP");
-	beh_jstr(b, "sni", "files.share-drop.net");
-	beh_ju64(b, "bytes_payload_up", EXFIL_BYTES);
-	beh_ju64(b, "app_bytes_down", 1200);
-	beh_jtime(b, "first_seen", a.first);
-	beh_jtime(b, "last_seen", a.last);
-	beh_jacct(b, "flow", &a);
+	beh_exfil_truth(b, &e);
 	beh_truth_end(b);
 }
 
@@ -210,6 +226,79 @@ static void counts(struct behave *b, unsigned n)
 	beh_jraw(b, s);
 }
 
+void beh_pii_run(struct behave *b, struct scen_rng *r, struct beh_pii *q)
+{
+	static const char bound[] = "----mamoriFormBoundary7MA4YWxkTrZu0gW";
+	struct person *p = calloc(PII_N, sizeof(*p));
+	size_t cap = 200000, n, m, part;
+	char *body = malloc(cap), *file = malloc(cap), extra[200];
+	struct pcapw_host cli = beh_host(q->src, 0), srv = beh_host(q->dst, 80);
+
+	if (!p || !body || !file) {
+		beh_fail(b, -ENOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < PII_N; i++)
+		person(r, p, i);
+	n = csv(body, cap, p, 0, PII_POST, r, PII_BAD);
+	snprintf(extra, sizeof(extra), "Content-Type: text/csv\r\nContent-Length: %zu\r\n", n);
+	beh_count(b, &q->a_csv, q->src);
+	beh_http(b, r, q->t_csv, &cli, &srv, q->host, "POST", "/upload", extra, body, n, 120);
+	beh_count(b, NULL, 0);
+	beh_file_hash(b, &q->csv, body, n);
+
+	m = (size_t)snprintf(file, cap,
+			     "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+			     "filename=\"customers.xlsx.csv\"\r\nContent-Type: text/csv\r\n\r\n",
+			     bound);
+	part = csv(file + m, cap - m, p, PII_POST, PII_N, r, 0);
+	beh_file_hash(b, &q->part, file + m, part);
+	m += part;
+	m += (size_t)snprintf(file + m, cap - m, "\r\n--%s--\r\n", bound);
+	snprintf(extra, sizeof(extra),
+		 "Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %zu\r\n", bound,
+		 m);
+	beh_count(b, &q->a_multipart, q->src);
+	beh_http(b, r, q->t_multipart, &cli, &srv, q->host, "POST", "/upload", extra, file, m, 120);
+	beh_count(b, NULL, 0);
+	beh_file_hash(b, &q->multipart, file, m);
+out:
+	free(p);
+	free(body);
+	free(file);
+}
+
+void beh_pii_truth(struct behave *b, const struct beh_pii *q)
+{
+	beh_jip(b, "src_ip", q->src);
+	beh_jip(b, "dest_ip", q->dst);
+	beh_ju64(b, "dest_port", 80);
+	beh_jstr(b, "direction", "to_server");
+	beh_jraw(b, ",\"csv\":{\"url\":\"/upload\",\"content_type\":\"text/csv\"");
+	beh_ju64(b, "content_length", q->csv.size);
+	beh_ju64(b, "rows", PII_POST + PII_BAD);
+	counts(b, PII_POST);
+	beh_jraw(b, ",\"rejected\":{\"my_number\":20,\"card\":20}");
+	beh_jraw(b, ",\"card_issuers\":{\"visa\":125,\"mastercard\":125,\"jcb\":125,"
+		    "\"amex\":125}");
+	beh_jacct(b, "flow", &q->a_csv);
+	beh_jraw(b, "}");
+	beh_jraw(b, ",\"multipart\":{\"url\":\"/upload\",\"file_name\":\"customers.xlsx.csv\"");
+	beh_ju64(b, "content_length", q->multipart.size);
+	beh_ju64(b, "rows", PII_N - PII_POST);
+	counts(b, PII_N - PII_POST);
+	beh_jacct(b, "flow", &q->a_multipart);
+	beh_jraw(b, "}");
+}
+
+void beh_pii_total(struct behave *b)
+{
+	beh_ju64(b, "uploads", 2);
+	beh_ju64(b, "rows", PII_POST + PII_BAD + PII_N - PII_POST);
+	beh_ju64(b, "records", PII_N);
+	counts(b, PII_N);
+}
+
 /*
  * pii-upload: 10.10.1.55 -> 45.67.230.12:80, two sessions (beh_http, answer 200 with 120
  * bytes). At 10:37:00 "POST /upload" (Host upload.share-drop.net, Content-Type: text/csv,
@@ -228,62 +317,16 @@ static void counts(struct behave *b, unsigned n)
  */
 void beh_pii_upload(struct behave *b, struct scen_rng *r)
 {
-	static const char bound[] = "----mamoriFormBoundary7MA4YWxkTrZu0gW";
-	struct person *p = calloc(PII_N, sizeof(*p));
-	size_t cap = 200000, n, m;
-	char *body = malloc(cap), *file = malloc(cap), extra[200];
-	struct pcapw_host cli = beh_host(EXFIL_SRC, 0), srv = beh_host(EXFIL_DST, 80);
-	struct beh_acct a;
+	struct beh_pii q = {
+	    .src = EXFIL_SRC,
+	    .dst = EXFIL_DST,
+	    .host = "upload.share-drop.net",
+	    .t_csv = BEH_MIN(10, 37),
+	    .t_multipart = BEH_MIN(10, 38) + 30 * SCEN_S,
+	};
 
-	if (!p || !body || !file) {
-		beh_fail(b, -ENOMEM);
-		goto out;
-	}
-	for (size_t i = 0; i < PII_N; i++)
-		person(r, p, i);
-	n = csv(body, cap, p, 0, PII_POST, r, PII_BAD);
-	snprintf(extra, sizeof(extra), "Content-Type: text/csv\r\nContent-Length: %zu\r\n", n);
-	beh_count(b, &a, EXFIL_SRC);
-	beh_http(b, r, BEH_MIN(10, 37), &cli, &srv, "upload.share-drop.net", "POST", "/upload",
-		 extra, body, n, 120);
-	beh_count(b, NULL, 0);
+	beh_pii_run(b, r, &q);
 	beh_truth_begin(b, "pii-upload");
-	beh_jip(b, "src_ip", EXFIL_SRC);
-	beh_jip(b, "dest_ip", EXFIL_DST);
-	beh_ju64(b, "dest_port", 80);
-	beh_jstr(b, "direction", "to_server");
-	beh_jraw(b, ",\"csv\":{\"url\":\"/upload\",\"content_type\":\"text/csv\"");
-	beh_ju64(b, "content_length", n);
-	beh_ju64(b, "rows", PII_POST + PII_BAD);
-	counts(b, PII_POST);
-	beh_jraw(b, ",\"rejected\":{\"my_number\":20,\"card\":20}");
-	beh_jraw(b, ",\"card_issuers\":{\"visa\":125,\"mastercard\":125,\"jcb\":125,"
-		    "\"amex\":125}");
-	beh_jacct(b, "flow", &a);
-	beh_jraw(b, "}");
-
-	m = (size_t)snprintf(file, cap,
-			     "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
-			     "filename=\"customers.xlsx.csv\"\r\nContent-Type: text/csv\r\n\r\n",
-			     bound);
-	m += csv(file + m, cap - m, p, PII_POST, PII_N, r, 0);
-	m += (size_t)snprintf(file + m, cap - m, "\r\n--%s--\r\n", bound);
-	snprintf(extra, sizeof(extra),
-		 "Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %zu\r\n", bound,
-		 m);
-	beh_count(b, &a, EXFIL_SRC);
-	beh_http(b, r, BEH_MIN(10, 38) + 30 * SCEN_S, &cli, &srv, "upload.share-drop.net", "POST",
-		 "/upload", extra, file, m, 120);
-	beh_count(b, NULL, 0);
-	beh_jraw(b, ",\"multipart\":{\"url\":\"/upload\",\"file_name\":\"customers.xlsx.csv\"");
-	beh_ju64(b, "content_length", m);
-	beh_ju64(b, "rows", PII_N - PII_POST);
-	counts(b, PII_N - PII_POST);
-	beh_jacct(b, "flow", &a);
-	beh_jraw(b, "}");
+	beh_pii_truth(b, &q);
 	beh_truth_end(b);
-out:
-	free(p);
-	free(body);
-	free(file);
 }

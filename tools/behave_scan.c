@@ -8,8 +8,7 @@
 
 #include <string.h>
 
-/* Shuffle v[0..n) with r (Fisher-Yates). */
-static void shuffle(uint32_t *v, size_t n, struct scen_rng *r)
+void beh_shuffle(uint32_t *v, size_t n, struct scen_rng *r)
 {
 	for (size_t i = n - 1; i > 0; i--) {
 		size_t j = (size_t)(scen_rand(r) % (i + 1));
@@ -20,8 +19,7 @@ static void shuffle(uint32_t *v, size_t n, struct scen_rng *r)
 	}
 }
 
-/* Mark k of the n entries of pick (chosen by r). */
-static void choose(bool *pick, size_t n, size_t k, struct scen_rng *r)
+void beh_choose(bool *pick, size_t n, size_t k, struct scen_rng *r)
 {
 	memset(pick, 0, n);
 	while (k > 0) {
@@ -34,9 +32,10 @@ static void choose(bool *pick, size_t n, size_t k, struct scen_rng *r)
 	}
 }
 
-/* One probe at t from scanner to target:port; 2 packets when closed, 3 when open. */
+/* One probe at t from scanner to target:port answered as ans: 3 packets when open, 2 when
+ * closed, 1 when silent. */
 static void probe(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw_host *scanner,
-		  struct pcapw_host *target, uint16_t port, bool open)
+		  struct pcapw_host *target, uint16_t port, enum beh_answer ans)
 {
 	uint32_t isn_c = (uint32_t)scen_rand(r);
 	uint32_t isn_s = (uint32_t)scen_rand(r);
@@ -52,15 +51,30 @@ static void probe(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw
 	target->port = port;
 	pcapw_tcp_open(&c, &b->w, &b->lk, scanner, target, &cfg);
 	pcapw_tcp_syn(&c);
-	if (open) {
+	if (ans == BEH_ANS_OPEN) {
 		c.cfg.win = 64240;
 		pcapw_tcp_synack(&c);
 		pcapw_tcp_segment(&c, PCAPW_C2S, PCAPW_TH_RST, isn_c + 1, 0, NULL, 0);
-	} else {
+	} else if (ans == BEH_ANS_CLOSED) {
 		pcapw_tcp_segment(&c, PCAPW_S2C, PCAPW_TH_RST | PCAPW_TH_ACK, 0, isn_c + 1, NULL,
 				  0);
 	}
 	beh_tcp_done(b, &c);
+}
+
+void beh_hscan_run(struct behave *b, struct scen_rng *r, struct beh_hscan *s)
+{
+	struct pcapw_host scanner = beh_host(s->src, 0);
+
+	scanner.port = beh_eph(r);
+	beh_count(b, &s->a, s->src);
+	for (size_t i = 0; i < s->n; i++) {
+		struct pcapw_host tgt = beh_host(s->target[i], 0);
+
+		probe(b, r, s->t0 + i * s->step, &scanner, &tgt, s->port,
+		      (enum beh_answer)s->answer[i]);
+	}
+	beh_count(b, NULL, 0);
 }
 
 /*
@@ -72,27 +86,27 @@ static void probe(struct behave *b, struct scen_rng *r, uint64_t t, struct pcapw
  */
 void beh_scan_horizontal(struct behave *b, struct scen_rng *r)
 {
+	struct beh_hscan s;
 	uint32_t order[254];
 	bool open[254];
-	struct pcapw_host scanner = beh_host(BEH_IP(198, 51, 100, 23), 0);
-	uint64_t t0 = BEH_MIN(9, 20), step = 230 * SCEN_MS;
-	struct beh_acct a;
 	char ip[16];
 
 	for (uint32_t i = 0; i < 254; i++)
 		order[i] = i + 1;
-	shuffle(order, 254, r);
-	choose(open, 254, 20, r);
-	scanner.port = beh_eph(r);
-	beh_count(b, &a, BEH_IP(198, 51, 100, 23));
+	beh_shuffle(order, 254, r);
+	beh_choose(open, 254, 20, r);
+	s = (struct beh_hscan){.src = BEH_IP(198, 51, 100, 23),
+			       .port = 445,
+			       .t0 = BEH_MIN(9, 20),
+			       .step = 230 * SCEN_MS,
+			       .n = 254};
 	for (size_t i = 0; i < 254; i++) {
-		struct pcapw_host tgt = beh_host(BEH_IP(10, 10, 2, order[i]), 0);
-
-		probe(b, r, t0 + i * step, &scanner, &tgt, 445, open[i]);
+		s.target[i] = BEH_IP(10, 10, 2, order[i]);
+		s.answer[i] = open[i] ? BEH_ANS_OPEN : BEH_ANS_CLOSED;
 	}
-	beh_count(b, NULL, 0);
+	beh_hscan_run(b, r, &s);
 	beh_truth_begin(b, "scan-horizontal");
-	beh_jip(b, "src_ip", BEH_IP(198, 51, 100, 23));
+	beh_jip(b, "src_ip", s.src);
 	beh_ju64(b, "dest_port", 445);
 	beh_jstr(b, "proto", "TCP");
 	beh_jstr(b, "targets", "10.10.2.1-10.10.2.254");
@@ -103,13 +117,13 @@ void beh_scan_horizontal(struct behave *b, struct scen_rng *r)
 	for (size_t i = 0, n = 0; i < 254; i++)
 		if (open[i]) {
 			beh_jraw(b, n++ ? ",\"" : "\"");
-			beh_jraw(b, beh_ipstr(BEH_IP(10, 10, 2, order[i]), ip));
+			beh_jraw(b, beh_ipstr(s.target[i], ip));
 			beh_jraw(b, "\"");
 		}
 	beh_jraw(b, "]");
-	beh_ju64(b, "packets", a.pkts[0] + a.pkts[1]);
-	beh_jtime(b, "first_seen", t0);
-	beh_jtime(b, "last_seen", t0 + 253 * step);
+	beh_ju64(b, "packets", s.a.pkts[0] + s.a.pkts[1]);
+	beh_jtime(b, "first_seen", s.t0);
+	beh_jtime(b, "last_seen", s.t0 + 253 * s.step);
 	beh_truth_end(b);
 }
 
@@ -129,14 +143,14 @@ void beh_scan_vertical(struct behave *b, struct scen_rng *r)
 
 	for (uint32_t i = 0; i < 1024; i++)
 		order[i] = i + 1;
-	shuffle(order, 1024, r);
+	beh_shuffle(order, 1024, r);
 	scanner.port = beh_eph(r);
 	beh_count(b, &a, BEH_IP(10, 10, 1, 23));
 	for (size_t i = 0; i < 1024; i++) {
 		uint32_t p = order[i];
 
 		probe(b, r, t0 + i * step, &scanner, &tgt, (uint16_t)p,
-		      p == 22 || p == 80 || p == 139 || p == 445);
+		      p == 22 || p == 80 || p == 139 || p == 445 ? BEH_ANS_OPEN : BEH_ANS_CLOSED);
 	}
 	beh_count(b, NULL, 0);
 	beh_truth_begin(b, "scan-vertical");
@@ -170,8 +184,8 @@ void beh_icmp_sweep(struct behave *b, struct scen_rng *r)
 
 	for (uint32_t i = 0; i < 100; i++)
 		order[i] = i + 1;
-	shuffle(order, 100, r);
-	choose(reply, 100, 30, r);
+	beh_shuffle(order, 100, r);
+	beh_choose(reply, 100, 30, r);
 	for (int k = 0; k < 56; k++)
 		data[k] = (uint8_t)(0x10 + k);
 	beh_count(b, &a, BEH_IP(10, 10, 1, 23));

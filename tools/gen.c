@@ -7,7 +7,7 @@
  *   mamori-gen --list              names and one-line descriptions
  *   mamori-gen --help
  * --seed and --count are accepted only by the scenarios that take options (behaviour,
- * background, flood). An unknown scenario or bad usage exits 2.
+ * background, intrusion, flood). An unknown scenario or bad usage exits 2.
  */
 #include "scenarios.h"
 

@@ -74,6 +74,10 @@ static const struct scenario_with_opts table_opts[] = {
      behave_behaviour},
     {"background", "[--seed N] the behaviour capture's benign traffic alone (and its truth)",
      behave_background},
+    {"intrusion",
+     "[--seed N] one multi-stage intrusion over the behaviour background; writes "
+     "OUT.truth.json, OUT.rules, OUT.intel.json",
+     behave_intrusion},
     {"flood",
      "[--count N] [--seed N] N SYNs (default 10,000,000) from N distinct sources, streamed",
      behave_flood},

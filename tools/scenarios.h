@@ -84,6 +84,7 @@ int scenarios_store_load(const char *out_path);
 /* behave.c: the behaviour captures and their ground truth (OUT.truth.json) */
 int behave_behaviour(const char *out_path, const struct scenario_opts *opts);
 int behave_background(const char *out_path, const struct scenario_opts *opts);
+int behave_intrusion(const char *out_path, const struct scenario_opts *opts);
 int behave_flood(const char *out_path, const struct scenario_opts *opts);
 
 /* scenarios_bad.c */

@@ -108,7 +108,8 @@ def main():
                  stdout=subprocess.PIPE).stdout.splitlines() if l.strip()]
         pcaps = []
         for n in names:
-            if n.startswith("bad-") or n in ("many-flows", "behaviour", "background", "flood"):
+            if n.startswith("bad-") or n in ("many-flows", "behaviour", "background",
+                                             "intrusion", "flood"):
                 continue
             p = os.path.join(tmp, n + ".pcap")
             subprocess.run([gen, n, p], check=True)
