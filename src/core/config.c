@@ -294,14 +294,31 @@ static const struct ckey keys[] = {
      "outside"},
     {"analytics.daily.max-addresses", T_U32, O(an_daily_max_addresses), "4096",
      "monitored addresses counted per day (beyond: analytics.daily.overflow)"},
+    {"share.organisation", T_STR, O(share_organisation), "mamori sensor",
+     "the reporting organisation: the name of the STIX identity that shares incidents "
+     "(docs/incidents.md)"},
+    {"share.sector", T_STR, O(share_sector), "",
+     "its sectors, comma-separated, from STIX's industry-sector-ov (energy, financial-services, "
+     "government-national, healthcare, manufacturing, ...); empty = not said"},
+    {"share.contact", T_STR, O(share_contact), "",
+     "how the receiver reaches the organisation (the identity's contact_information); empty = "
+     "not said"},
+    {"share.tlp", T_ENUM, O(share_tlp), "amber",
+     "clear|green|amber|amber+strict|red: the TLP 2.0 marking on every shared object"},
+    {"share.pseudonym-key", T_STR, O(share_pseudonym_key), "",
+     "hex key (16 to 127 bytes; 'openssl rand -hex 32') of the keyed hash that replaces internal "
+     "addresses in what is shared (same key: same pseudonyms across reports); empty = nothing is "
+     "shared"},
 };
 
 /* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */
 static const char *const tls_enc_names[] = {"default", "bypass", "full", NULL};
+static const char *const share_tlp_names[] = {"clear",	      "green", "amber",
+					      "amber+strict", "red",   NULL};
 static const struct {
 	size_t off;
 	const char *const *names;
-} enum_keys[] = {{O(tls_encryption), tls_enc_names}};
+} enum_keys[] = {{O(tls_encryption), tls_enc_names}, {O(share_tlp), share_tlp_names}};
 
 static const char *const *enum_names(const struct ckey *k)
 {

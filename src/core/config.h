@@ -24,6 +24,15 @@ enum checksum_mode { CSUM_AUTO, CSUM_ALL, CSUM_NONE };
 /* app-layer.protocols.tls.encryption-handling, as Suricata's */
 enum tls_encryption { TLS_ENC_DEFAULT, TLS_ENC_BYPASS, TLS_ENC_FULL };
 
+/* share.tlp: the TLP 2.0 level of what is shared, in this order */
+enum share_tlp_level {
+	SHARE_TLP_CLEAR,
+	SHARE_TLP_GREEN,
+	SHARE_TLP_AMBER,
+	SHARE_TLP_AMBER_STRICT,
+	SHARE_TLP_RED
+};
+
 /* Rule variables: vars.address-groups.NAME and vars.port-groups.NAME. */
 #define CONFIG_MAX_VARS	  64
 #define CONFIG_VAR_MAXLEN 1024
@@ -190,6 +199,12 @@ struct config {
 	uint32_t inc_max_keys;	     /* hosts and infrastructure keys held in memory */
 	uint32_t inc_backfill_rows;  /* earlier records joined per new infrastructure address */
 	uint32_t inc_interval;	     /* live: seconds between correlation passes */
+	/* sharing incidents as STIX (incident/share.c) */
+	char share_organisation[256];
+	char share_sector[256];
+	char share_contact[256];
+	int share_tlp;		       /* enum share_tlp_level */
+	char share_pseudonym_key[256]; /* hex; "" = nothing is shared */
 };
 
 /* Fill c with the defaults. */
