@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "detect/detect.h"
 #include "detect/ruleset.h"
+#include "incident/incident_cmd.h"
 #include "intel/intel_cmd.h"
 #include "intel/match.h"
 #include "store/hunt_cmd.h"
@@ -126,6 +127,9 @@ static void usage(FILE *out)
 		"  hunt FEED...    retro-hunt the store with intel feeds (the feeds are not kept)\n"
 		"  query           records of the store: for a host, a domain, a time range\n"
 		"  audit           zone policy compliance report from the store\n"
+		"  incidents       the incidents correlated from the store\n"
+		"  report ID       damage report of an incident (Markdown, HTML, JSON)\n"
+		"  share ID        an incident as a STIX 2.1 bundle (TLP, pseudonymised hosts)\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -563,6 +567,8 @@ int main(int argc, char **argv)
 		return query_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "audit"))
 		return audit_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "incidents") || !strcmp(cmd, "report") || !strcmp(cmd, "share"))
+		return incident_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf(

@@ -437,9 +437,10 @@ static void row_sig(struct pass *p, sqlite3_stmt *st, struct sig *s)
 			s->last = sqlite3_column_int64(st, 10) / 1000;
 		if (s->first <= 0 || s->last < s->first)
 			s->first = s->last = s->ts;
+		/* the internal end that asked (a DNS client, not its resolver) */
 		if (has_src && src_in)
 			sig_key(s, 'h', src);
-		if (has_dst && dst_in)
+		else if (has_dst && dst_in)
 			sig_key(s, 'h', dst);
 		for (const char *h = hosts; h && *h;) {
 			size_t n = strcspn(h, ", ");

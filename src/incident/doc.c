@@ -333,8 +333,7 @@ static void sig_intel(struct doc *d, sqlite3_stmt *st)
 		}
 	}
 	const char *peer = *host && !strcmp(host, src) ? dst : src;
-	snprintf(fold, sizeof(fold), "intel|%s|%s|%s|%d", ind ? ind : "", host, field ? field : "",
-		 retro);
+	snprintf(fold, sizeof(fold), "intel|%s|%s|%d", ind ? ind : "", host, retro);
 	snprintf(sum, sizeof(sum), "%sintel: %s %s%s%s%s%s%s", retro ? "retro-hunt " : "",
 		 type ? type : "indicator", ind ? ind : "", field ? " in " : "", field ? field : "",
 		 actor ? " (" : "", actor ? actor : "", actor ? ")" : "");
@@ -353,7 +352,10 @@ static void sig_intel(struct doc *d, sqlite3_stmt *st)
 		doc_strset_add(f[i]->campaigns, campaign);
 		doc_strset_add(f[i]->sources, source);
 	}
-	doc_widen(&d->first, &d->last, first, last);
+	/* activity with the infrastructure itself; a DNS lookup of one of its
+	 * names is the resolver's traffic */
+	if (!field || strncmp(field, "dns.", 4))
+		doc_widen(&d->first, &d->last, first, last);
 	d->n_intel++;
 	d->n_retro += retro;
 }
@@ -426,8 +428,8 @@ static void sig_event(struct doc *d, sqlite3_stmt *st)
 		infra_role(d, dst, ROLE_C2);
 		infra_role(d, sni, ROLE_C2);
 		d->beacon = true;
-		snprintf(fold, sizeof(fold), "beacon|%s|%s|%s", src,
-			 json_string_value(json_object_get(o, "key")) ?: "", sni ? sni : dst);
+		/* the series by address and by name are one beacon */
+		snprintf(fold, sizeof(fold), "beacon|%s|%s", src, dst);
 		snprintf(sum, sizeof(sum), "beacon to %s%s%s%s every %.0f s (%llu connections)",
 			 sni ? sni : dst, sni ? " (" : "", sni ? dst : "", sni ? ")" : "", iv,
 			 (unsigned long long)count);
