@@ -432,9 +432,9 @@ static void row_sig(struct pass *p, sqlite3_stmt *st, struct sig *s)
 		const char *value = (const char *)sqlite3_column_text(st, 7);
 		const char *hosts = (const char *)sqlite3_column_text(st, 8);
 		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-			s->first = sqlite3_column_int64(st, 9) / 1000;
+			s->first = sqlite3_column_int64(st, 9);
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			s->last = sqlite3_column_int64(st, 10) / 1000;
+			s->last = sqlite3_column_int64(st, 10);
 		if (s->first <= 0 || s->last < s->first)
 			s->first = s->last = s->ts;
 		/* the internal end that asked (a DNS client, not its resolver) */

@@ -312,9 +312,9 @@ static void sig_intel(struct doc *d, sqlite3_stmt *st)
 	const char *campaign = (const char *)sqlite3_column_text(st, 8);
 	bool retro = sqlite3_column_int(st, 9) != 0;
 	int64_t first =
-	    sqlite3_column_type(st, 10) == SQLITE_NULL ? ts : sqlite3_column_int64(st, 10) / 1000;
+	    sqlite3_column_type(st, 10) == SQLITE_NULL ? ts : sqlite3_column_int64(st, 10);
 	int64_t last =
-	    sqlite3_column_type(st, 11) == SQLITE_NULL ? ts : sqlite3_column_int64(st, 11) / 1000;
+	    sqlite3_column_type(st, 11) == SQLITE_NULL ? ts : sqlite3_column_int64(st, 11);
 	int64_t count = sqlite3_column_int64(st, 12);
 	const char *hosts = (const char *)sqlite3_column_text(st, 13);
 	const char *field = (const char *)sqlite3_column_text(st, 14);
@@ -959,7 +959,7 @@ json_t *incident_doc(sqlite3 *db, const struct incident_ctx *x, int64_t id, bool
 	doc_put_time(doc, "first_seen", d->first);
 	doc_put_time(doc, "last_seen", d->last);
 	json_object_set_new(doc, "dwell_seconds",
-			    json_real(round((double)(d->last - d->first) / 1e3) / 1e3));
+			    json_real((double)(d->last - d->first) / 1e6));
 	doc_put_time(doc, "updated", clock);
 	json_object_set_new(doc, "hosts", hosts_json(d));
 	json_object_set_new(doc, "infrastructure", infra_json(d));
