@@ -291,8 +291,8 @@ int store_db_prepare(struct store *s)
 		/* ... and alerts without their ATT&CK column (added by migration 4;
 		 * the value bound to it is then out of range, and ignored) */
 		const char *sql = s->o.bulk && k == STORE_ALERT ? alert_sql_v1 : insert_sql[k];
-		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->ins[k], NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->ins[k],
+				       NULL) != SQLITE_OK)
 			goto fail;
 	}
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
