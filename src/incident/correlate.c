@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include "core/log.h"
+#include "incident/doc_int.h"
 #include "intel/enrich.h"
 #include "output/eve.h"
 #include "store/hunt.h"
@@ -289,15 +290,6 @@ static bool flow_started_by(struct pass *p, int64_t flow_id, sqlite3_stmt *row, 
 		       (size_t)n);
 }
 
-static int64_t json_time_us(json_t *o, const char *key, int64_t dflt)
-{
-	const char *t = json_string_value(json_object_get(o, key));
-	int64_t us;
-	if (!t || store_parse_time(t, 0, &us) < 0)
-		return dflt;
-	return us;
-}
-
 /* An event row's keys: its internal host and its infrastructure. */
 static void event_sig(struct sig *s, const char *type, const char *text, const char *src,
 		      bool src_in, const char *dst, bool dst_in)
@@ -306,8 +298,8 @@ static void event_sig(struct sig *s, const char *type, const char *text, const c
 	json_t *o = json_object_get(j, type);
 	if (!o)
 		goto out;
-	s->first = json_time_us(o, "first_seen", s->ts);
-	s->last = json_time_us(o, "last_seen", s->ts);
+	s->first = doc_json_time(o, "first_seen", s->ts);
+	s->last = doc_json_time(o, "last_seen", s->ts);
 	if (!strcmp(type, "scan")) {
 		if (json_is_true(json_object_get(o, "internal_source")) && src && src_in) {
 			sig_key(s, 'h', src);
@@ -339,7 +331,7 @@ static void event_sig(struct sig *s, const char *type, const char *text, const c
 		sig_key(s, 'd', json_string_value(json_object_get(o, "domain")));
 		s->opens = true;
 	} else if (!strcmp(type, "pii")) {
-		s->first = json_time_us(o, "flow_start", s->ts);
+		s->first = doc_json_time(o, "flow_start", s->ts);
 		s->last = s->ts;
 		bool up =
 		    !strcmp(json_string_value(json_object_get(o, "direction")) ?: "", "to_server");
@@ -352,8 +344,8 @@ static void event_sig(struct sig *s, const char *type, const char *text, const c
 			sig_key(s, 'a', peer);
 		s->opens = json_is_true(json_object_get(o, "leaves_home_net"));
 	} else if (!strcmp(type, "zone")) {
-		s->first = json_time_us(o, "start", s->ts);
-		s->last = json_time_us(o, "end", s->ts);
+		s->first = doc_json_time(o, "start", s->ts);
+		s->last = doc_json_time(o, "end", s->ts);
 		if (!src || !src_in)
 			goto out;
 		sig_key(s, 'h', src);

@@ -30,6 +30,13 @@ void doc_put_time(json_t *o, const char *key, int64_t us)
 	json_object_set_new(o, k, json_real((double)us / 1e6));
 }
 
+int64_t doc_json_time(json_t *o, const char *key, int64_t dflt)
+{
+	const char *t = json_string_value(json_object_get(o, key));
+	int64_t us;
+	return t && store_parse_rfc3339(t, &us) == 0 ? us : dflt;
+}
+
 void doc_widen(int64_t *first, int64_t *last, int64_t a, int64_t b)
 {
 	if (a <= 0)
@@ -219,13 +226,6 @@ static void addr_col(sqlite3_stmt *st, int col, char *out, size_t outlen)
 	eve_addr_str(&a, n == 4 ? 4 : 6, out, outlen);
 }
 
-static int64_t time_of(json_t *o, const char *key, int64_t dflt)
-{
-	const char *t = json_string_value(json_object_get(o, key));
-	int64_t us;
-	return t && store_parse_time(t, 0, &us) == 0 ? us : dflt;
-}
-
 static void host_role(struct doc *d, const char *ip, unsigned role)
 {
 	struct doc_host *h = doc_host_find(d, ip);
@@ -385,7 +385,8 @@ static void sig_event(struct doc *d, sqlite3_stmt *st)
 	}
 	int t;
 	const char *kname, *kid = mitre_of(o, "mitre", &t, &kname);
-	int64_t first = time_of(o, "first_seen", ts), last = time_of(o, "last_seen", ts);
+	int64_t first = doc_json_time(o, "first_seen", ts),
+		last = doc_json_time(o, "last_seen", ts);
 	const char *host = doc_host_find(d, src) ? src : doc_host_find(d, dst) ? dst : "";
 	const char *peer = !strcmp(host, src) ? dst : src;
 	uint64_t count = 1;
@@ -484,7 +485,7 @@ static void sig_event(struct doc *d, sqlite3_stmt *st)
 				   json_is_true(json_object_get(o, "truncated"));
 		host_role(d, host, ROLE_EXFILTRATION);
 		infra_role(d, peer, ROLE_EXFILTRATION);
-		first = time_of(o, "flow_start", ts);
+		first = doc_json_time(o, "flow_start", ts);
 		last = ts;
 		snprintf(fold, sizeof(fold), "pii|%" PRId64, (int64_t)sqlite3_column_int64(st, 6));
 		snprintf(sum, sizeof(sum), "personal data to %s: %lld records (%lld identifiers)",
@@ -497,8 +498,8 @@ static void sig_event(struct doc *d, sqlite3_stmt *st)
 			snprintf(h->zone, sizeof(h->zone), "%s", zone);
 		host_role(d, src, ROLE_ZONE_VIOLATION);
 		infra_role(d, dst, ROLE_ZONE_PEER);
-		first = time_of(o, "start", ts);
-		last = time_of(o, "end", ts);
+		first = doc_json_time(o, "start", ts);
+		last = doc_json_time(o, "end", ts);
 		snprintf(fold, sizeof(fold), "zone|%s|%s|%s", src, dst, rule ? rule : "");
 		snprintf(sum, sizeof(sum), "zone %s policy broken (%s): %s to %s",
 			 zone ? zone : "?", rule ? rule : "?", src, dst);
@@ -958,8 +959,7 @@ json_t *incident_doc(sqlite3 *db, const struct incident_ctx *x, int64_t id, bool
 			    json_string(d->last + x->gap_us >= clock ? "open" : "closed"));
 	doc_put_time(doc, "first_seen", d->first);
 	doc_put_time(doc, "last_seen", d->last);
-	json_object_set_new(doc, "dwell_seconds",
-			    json_real((double)(d->last - d->first) / 1e6));
+	json_object_set_new(doc, "dwell_seconds", json_real((double)(d->last - d->first) / 1e6));
 	doc_put_time(doc, "updated", clock);
 	json_object_set_new(doc, "hosts", hosts_json(d));
 	json_object_set_new(doc, "infrastructure", infra_json(d));

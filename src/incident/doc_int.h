@@ -90,6 +90,8 @@ struct doc {
 /* Times: "KEY" (EVE form) and "KEY_epoch". */
 void doc_put_time(json_t *o, const char *key, int64_t us);
 void doc_widen(int64_t *first, int64_t *last, int64_t a, int64_t b);
+/* The time (µs) of a record's member in EVE form, or dflt. */
+int64_t doc_json_time(json_t *o, const char *key, int64_t dflt);
 
 struct doc_host *doc_host_find(struct doc *d, const char *ip);
 struct doc_infra *doc_infra_find(struct doc *d, const char *value);

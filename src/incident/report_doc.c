@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "store/store_util.h"
+
 /* ---- reading ---- */
 
 const char *report_str(const json_t *o, const char *key)
@@ -68,58 +70,6 @@ size_t report_len(const json_t *o, const char *key)
 	return json_array_size(report_arr(o, key));
 }
 
-static bool digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-/* "YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|+HHMM|+HH:MM]"; no zone is UTC. */
-static bool parse_time(const char *s, double *t)
-{
-	int y, mo, d, h, mi, se;
-	if (strlen(s) < 19 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	const char *p = s + 19;
-	double frac = 0, scale = 0.1;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-			frac += (*p - '0') * scale;
-	int off = 0;
-	if (*p == '+' || *p == '-') {
-		int oh, om;
-		const char *q = p + 1;
-		if (!digits(q, 2, &oh))
-			return false;
-		q += 2;
-		if (*q == ':')
-			q++;
-		if (!digits(q, 2, &om))
-			return false;
-		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
-	} else if (*p != 'Z' && *p != 'z' && *p != '\0') {
-		return false;
-	}
-	struct tm tm = {.tm_year = y - 1900,
-			.tm_mon = mo - 1,
-			.tm_mday = d,
-			.tm_hour = h,
-			.tm_min = mi,
-			.tm_sec = se};
-	*t = (double)timegm(&tm) - off + frac;
-	return true;
-}
-
 bool report_time(const json_t *o, const char *key, double *t)
 {
 	char k[64];
@@ -127,7 +77,11 @@ bool report_time(const json_t *o, const char *key, double *t)
 	    *t > -1e11 && *t < 1e11)
 		return true;
 	const char *s = report_str(o, key);
-	return s && parse_time(s, t);
+	int64_t us;
+	if (!s || store_parse_rfc3339(s, &us) < 0)
+		return false;
+	*t = (double)us / 1e6;
+	return true;
 }
 
 /* ---- formatting ---- */

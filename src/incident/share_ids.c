@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/digest.h"
+#include "store/store_util.h"
 
 const uint8_t share_ns_sco[16] = {0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
 				  0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7};
@@ -259,70 +260,6 @@ bool share_scope(const uint8_t *key, size_t kn, const char *label, char out[17])
 
 /* ---- times ---- */
 
-static bool digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-/* "2024-01-15T09:12:00[.ffffff](Z|+HHMM|+HH:MM)" */
-static bool parse_time(const char *s, int64_t *ms)
-{
-	int y, mo, d, h, mi, se;
-	if (strlen(s) < 19 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	const char *p = s + 19;
-	int64_t frac = 0, scale = 1000;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (scale > 1) {
-				scale /= 10;
-				frac += (*p - '0') * scale;
-			}
-		}
-	}
-	int off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om;
-		const char *q = p + 1;
-		if (!digits(q, 2, &oh))
-			return false;
-		q += 2;
-		if (*q == ':')
-			q++;
-		if (!digits(q, 2, &om))
-			return false;
-		off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-		p = q + 2;
-	} else {
-		return false;
-	}
-	if (*p)
-		return false;
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	int64_t t = (int64_t)timegm(&tm) - (int64_t)off * 60;
-	*ms = t * 1000 + frac;
-	return true;
-}
-
 bool share_time_ms(const json_t *o, const char *key, int64_t *ms)
 {
 	char ek[64];
@@ -337,7 +274,11 @@ bool share_time_ms(const json_t *o, const char *key, int64_t *ms)
 		return true;
 	}
 	const char *s = json_string_value(json_object_get(o, key));
-	return s && parse_time(s, ms) && *ms >= -62135596800000LL && *ms <= 253402300799999LL;
+	int64_t us;
+	if (!s || store_parse_rfc3339(s, &us) < 0 || us > 253402300799999999LL)
+		return false;
+	*ms = us / 1000;
+	return true;
 }
 
 void share_ts(int64_t ms, char out[32])

@@ -124,7 +124,7 @@ static int digits(const char *s, int n)
 	return v;
 }
 
-static int parse_rfc3339(const char *s, int64_t *out)
+int store_parse_rfc3339(const char *s, int64_t *out)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof(tm));
@@ -196,7 +196,7 @@ int store_parse_time(const char *s, int64_t now_us, int64_t *out_us)
 		return 0;
 	}
 	if (strlen(s) >= 10 && s[4] == '-')
-		return parse_rfc3339(s, out_us);
+		return store_parse_rfc3339(s, out_us);
 	/* an age: digits and one unit */
 	char *end;
 	if (!isdigit((unsigned char)*s))

@@ -42,4 +42,8 @@ int store_parse_prefix(const char *s, int *ver, uint8_t addr[16], unsigned *plen
  */
 int store_parse_time(const char *s, int64_t now_us, int64_t *out_us);
 
+/* RFC 3339 alone ("2024-01-15T09:12:00.5+09:00"; a date alone, or no zone:
+ * UTC), in µs since the epoch, 1970 or later. 0, or -1 when not one. */
+int store_parse_rfc3339(const char *s, int64_t *out_us);
+
 #endif
