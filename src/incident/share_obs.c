@@ -139,6 +139,21 @@ static void pattern_of(struct share_text *t, const char *object, const char *pat
 	share_tx(t, "']");
 }
 
+/* The intrusion set or campaign intel names, made once and related to the
+ * incident. NULL on failure. */
+static json_t *named_by_intel(struct share_b *b, const char *type, const char *name)
+{
+	json_t *o = share_made(b, type, name);
+	if (!o && (o = share_sdo(b, type, name))) {
+		share_set_s(b, o, "name", name);
+		share_set_s(b, o, "description",
+			    "Named by threat intelligence on the infrastructure of this incident.");
+		if ((o = share_add_once(b, type, name, o)))
+			share_rel(b, "related-to", b->incident_id, share_id_of(o));
+	}
+	return o;
+}
+
 static struct share_ind *ind_get(struct share_b *b, const char *pattern)
 {
 	json_t *v = json_object_get(b->ind_index, pattern);
@@ -636,15 +651,7 @@ int share_infrastructure_entry(struct share_b *b, const json_t *e, size_t idx)
 		const char *name = json_string_value(v);
 		if (!name || !*name)
 			continue;
-		json_t *is = share_made(b, "intrusion-set", name);
-		if (!is && (is = share_sdo(b, "intrusion-set", name))) {
-			share_set_s(b, is, "name", name);
-			share_set_s(
-			    b, is, "description",
-			    "Named by threat intelligence on the infrastructure of this incident.");
-			if ((is = share_add_once(b, "intrusion-set", name, is)))
-				share_rel(b, "related-to", b->incident_id, share_id_of(is));
-		}
+		json_t *is = named_by_intel(b, "intrusion-set", name);
 		if (is) {
 			share_append_s(b, en.actors, share_id_of(is));
 			share_rel(b, "uses", share_id_of(is), share_id_of(en.infra));
@@ -654,15 +661,7 @@ int share_infrastructure_entry(struct share_b *b, const json_t *e, size_t idx)
 		const char *name = json_string_value(v);
 		if (!name || !*name)
 			continue;
-		json_t *c = share_made(b, "campaign", name);
-		if (!c && (c = share_sdo(b, "campaign", name))) {
-			share_set_s(b, c, "name", name);
-			share_set_s(
-			    b, c, "description",
-			    "Named by threat intelligence on the infrastructure of this incident.");
-			if ((c = share_add_once(b, "campaign", name, c)))
-				share_rel(b, "related-to", b->incident_id, share_id_of(c));
-		}
+		json_t *c = named_by_intel(b, "campaign", name);
 		if (c) {
 			share_append_s(b, en.campaigns, share_id_of(c));
 			share_rel(b, "uses", share_id_of(c), share_id_of(en.infra));
