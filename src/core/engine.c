@@ -585,7 +585,7 @@ static void intel_reload_done(struct engine *e)
 static void *correlate_main(void *arg)
 {
 	struct engine *e = arg;
-	incident_update_path(store_path(e->db), &e->cfg);
+	incident_update_path(store_path(e->db), &e->cfg, e->enrich);
 	atomic_store(&e->correlating, false);
 	return NULL;
 }
@@ -865,7 +865,7 @@ int engine_finish(struct engine *e)
 	correlate_join(e);
 	/* the incidents of what was just stored (a failed pass loses no record) */
 	if (e->db && stored == 0)
-		incident_update_path(store_path(e->db), &e->cfg);
+		incident_update_path(store_path(e->db), &e->cfg, e->enrich);
 	for (unsigned i = 0; i < e->nw; i++)
 		eve_out_flush(&e->w[i].out);
 	eve_out_flush(&e->out);

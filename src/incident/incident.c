@@ -18,7 +18,7 @@ static const char *var(void *ctx, const char *name, bool port)
 	return config_var(ctx, name, port);
 }
 
-int incident_ctx_init(struct incident_ctx *x, const struct config *cfg)
+int incident_ctx_init(struct incident_ctx *x, const struct config *cfg, struct enrich *enrich)
 {
 	memset(x, 0, sizeof(*x));
 	x->cfg = cfg;
@@ -36,9 +36,13 @@ int incident_ctx_init(struct incident_ctx *x, const struct config *cfg)
 		}
 		x->has_home = true;
 	}
-	if (enrich_open(cfg, &x->enrich) < 0) {
-		incident_ctx_free(x);
-		return -1;
+	x->enrich = enrich;
+	if (!enrich) {
+		x->own_enrich = true;
+		if (enrich_open(cfg, &x->enrich) < 0) {
+			incident_ctx_free(x);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -48,8 +52,10 @@ void incident_ctx_free(struct incident_ctx *x)
 	if (x->has_home)
 		ipset_free(&x->home);
 	x->has_home = false;
-	enrich_free(x->enrich);
+	if (x->own_enrich)
+		enrich_free(x->enrich);
 	x->enrich = NULL;
+	x->own_enrich = false;
 }
 
 bool incident_internal(const struct incident_ctx *x, int ver, const uint8_t *a)
@@ -57,13 +63,13 @@ bool incident_internal(const struct incident_ctx *x, int ver, const uint8_t *a)
 	return hunt_internal(x->has_home ? &x->home : NULL, ver, a);
 }
 
-int incident_update_path(const char *path, const struct config *cfg)
+int incident_update_path(const char *path, const struct config *cfg, struct enrich *enrich)
 {
 	struct incident_ctx x;
 	struct incident_stats st;
 	sqlite3 *db = NULL;
 	int rc = -1;
-	if (incident_ctx_init(&x, cfg) < 0)
+	if (incident_ctx_init(&x, cfg, enrich) < 0)
 		return -1;
 	if (store_open_writer(path, &db) < 0)
 		goto out;

@@ -40,6 +40,7 @@ struct incident_ctx {
 	struct ipset home; /* HOME_NET */
 	bool has_home;
 	struct enrich *enrich; /* NULL: no enrichment data configured */
+	bool own_enrich;       /* loaded by incident_ctx_init (else borrowed) */
 	int64_t gap_us;
 	uint32_t alert_severity;
 	bool inbound_alerts;
@@ -47,8 +48,10 @@ struct incident_ctx {
 	uint32_t backfill_rows;
 };
 
-/* 0, or -1 after a message (HOME_NET, enrichment data). */
-int incident_ctx_init(struct incident_ctx *x, const struct config *cfg);
+/* 0, or -1 after a message (HOME_NET, enrichment data). `enrich` (may be
+ * NULL): enrichment data already loaded, borrowed; NULL loads what the
+ * configuration names. */
+int incident_ctx_init(struct incident_ctx *x, const struct config *cfg, struct enrich *enrich);
 void incident_ctx_free(struct incident_ctx *x);
 
 /* Is an address internal: HOME_NET, private, loopback, link-local, ULA? */
@@ -74,9 +77,10 @@ int incident_update(struct sqlite3 *db, const struct incident_ctx *x, struct inc
 /*
  * Open the store at path, run a pass, close it; log a line when something
  * changed. For `mamori read` at the end of input and `mamori hunt` after
- * its sightings are written. 0, or -1 after a message.
+ * its sightings are written; enrich as incident_ctx_init. 0, or -1 after a
+ * message.
  */
-int incident_update_path(const char *path, const struct config *cfg);
+int incident_update_path(const char *path, const struct config *cfg, struct enrich *enrich);
 
 /*
  * The incident document of incident id (docs/incidents.md), built from the

@@ -184,7 +184,7 @@ static int cmd_open(struct cmd *c, int argc, char **argv, int64_t *id)
 		snprintf(c->path, sizeof(c->path), "%s", c->store);
 	else
 		snprintf(c->path, sizeof(c->path), "%s/mamori.db", c->dir ? c->dir : ".");
-	if (incident_ctx_init(&c->x, &c->cfg) < 0)
+	if (incident_ctx_init(&c->x, &c->cfg, NULL) < 0)
 		return 2;
 	c->have_x = true;
 	if (!c->no_update) {

@@ -285,7 +285,7 @@ int hunt_cmd(int argc, char **argv, bool keep)
 	int fr = store_finish(st);
 	/* the sightings join incidents (or open them) */
 	if (fr == 0 && hr == 0 && hs.sightings)
-		incident_update_path(path, &cfg);
+		incident_update_path(path, &cfg, NULL);
 	if (fflush(o.f) != 0 || (o.f != stdout && fclose(o.f) != 0)) {
 		log_error("%s: write failed", output ? output : "stdout");
 		hr = -1;
