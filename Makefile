@@ -7,7 +7,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SECONDS ?= 60
 CC_TEST ?= clang
 
-.PHONY: all deps build build-test demo test fuzz bench format clean
+.PHONY: all deps build build-test demo test fuzz bench bench-serve format clean
 
 all: build
 
@@ -42,6 +42,10 @@ fuzz: deps
 
 bench: build
 	@bench/run
+
+# Requests per second of `mamori serve` under wrk (bench/serve).
+bench-serve: build
+	@bench/serve
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
