@@ -75,7 +75,9 @@ const page = await context.newPage();
 page.setDefaultTimeout(20000);
 page.on('pageerror', (e) => errors.push('page error: ' + e.message));
 page.on('console', (m) => {
-  if (m.type() === 'error') errors.push('console error: ' + m.text());
+  // the browser asks for /favicon.ico by itself; the page does not use one
+  const at = (m.location() || {}).url || '';
+  if (m.type() === 'error' && !at.endsWith('/favicon.ico')) errors.push('console error: ' + m.text() + (at ? ' (' + at + ')' : ''));
 });
 page.on('requestfailed', (r) => {
   // the live feed is cut when the page goes; a download's navigation is aborted
