@@ -700,14 +700,16 @@ def t_limits(port):
     r = sl.raw(port, b"GET /api/events?q=" + b"a" * 10240 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                b"Connection: close\r\n\r\n")
     check(r[0] is not None and 400 <= r[0] < 500, "a 10 KiB URL: 414 or 4xx, got %r" % (r[:1],))
-    S.setdefault("limit_status", {})["url"] = r[0]
+    # a path over 4 KiB
+    r = sl.raw(port, b"GET /" + b"p" * 5000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               b"Connection: close\r\n\r\n")
+    check(r[0] == 414, "a path of 5000 bytes: 414, got %r" % (r[:1],))
     check(sl.alive_and_answering(port), "answers after a 10 KiB URL")
     # 64 KiB of headers, in one header and in many
     big = b"GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 65536 + b"\r\n\r\n"
     r = sl.raw(port, big)
     check(r[0] is not None and 400 <= r[0] < 500, "64 KiB in one header: 431 or 4xx, got %r" %
           (r[:1],))
-    S["limit_status"]["header"] = r[0]
     many = b"GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(
         b"X-H%d: %s\r\n" % (i, b"v" * 60) for i in range(1024)) + b"\r\n"
     r = sl.raw(port, many)
@@ -835,7 +837,8 @@ def t_traversal_embedded(port):
                  b"/etc/passwd", b"/CMakeLists.txt", b"/src/main.c", b"/../CMakeLists.txt",
                  b"/./index.html/../../CMakeLists.txt", b"/.git/config",
                  b"/index.html/", b"/%2e%2e%2f%2e%2e%2fetc%2fpasswd", b"/....//....//etc/passwd",
-                 b"/vendor/%2e%2e/%2e%2e/CMakeLists.txt", b"/" + b"../" * 20 + b"etc/passwd"):
+                 b"/vendor/%2e%2e/%2e%2e/CMakeLists.txt", b"/" + b"../" * 20 + b"etc/passwd",
+                 b"/index.html%00.png", b"/index.html%00/../../CMakeLists.txt"):
         st, hdrs, body = sl.raw(port, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                 b"Connection: close\r\n\r\n")
         check(st in (400, 404), "GET %r (embedded files): 404 or 400, got %r" % (path, st))
