@@ -124,7 +124,7 @@ async function route() {
 			showLogin();
 			return;
 		}
-		console.error(e);
+		if (!e.status) console.error(e); // not an answer of the API: a fault of the page
 		root.prepend(errorBox(e.message || String(e)));
 	}
 }
