@@ -37,7 +37,7 @@ static void on_sighting(void *ctx, const struct intel_sighting *s)
 {
 	struct out *o = ctx;
 	hunt_write_record(&o->jb, s);
-	if (!o->jb.overflow) {
+	if (o->f && !o->jb.overflow) {
 		fwrite(o->jb.p, 1, o->jb.len, o->f);
 		fputc('\n', o->f);
 	}
@@ -47,6 +47,20 @@ static void on_sighting(void *ctx, const struct intel_sighting *s)
 static const char *var(void *ctx, const char *name, bool port)
 {
 	return config_var(ctx, name, port);
+}
+
+/* Incidents not merged into another. */
+static int64_t count_incidents(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM incident WHERE merged_into IS NULL", -1,
+			       &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 static double now_s(void)
@@ -128,6 +142,149 @@ done:
 	return rc;
 }
 
+int hunt_run(const struct hunt_job *j, struct hunt_result *r)
+{
+	const struct config *cfg = j->cfg;
+	const char *path = j->store;
+	struct ioc_set *set = NULL;
+	struct ipset home;
+	bool have_home = false;
+	sqlite3 *db = NULL;
+	struct store *st = NULL;
+	struct out o = {j->out, {0}, NULL};
+	int rc = 2;
+
+	memset(r, 0, sizeof(*r));
+	memset(&home, 0, sizeof(home));
+	const char *hn = config_var(cfg, "HOME_NET", false);
+	struct addrset_err aerr;
+	if (hn && ipset_parse(&home, hn, var, (void *)cfg, &aerr) < 0) {
+		snprintf(r->err, sizeof(r->err), "HOME_NET: %s", aerr.msg);
+		log_error("%s", r->err);
+		goto out;
+	}
+	have_home = hn != NULL;
+
+	/* the feeds */
+	rc = 1;
+	if (!(set = ioc_set_new()) || jb_init(&o.jb, 4096, 1u << 20) < 0) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		log_error("%s", r->err);
+		goto out;
+	}
+	bool feed_failed = false;
+	char dir[4200];
+	if (j->keep && store_intel_dir(cfg, path, dir, sizeof(dir)) < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: intel folder path too long", path);
+		log_error("%s", r->err);
+		goto out;
+	}
+	for (int i = 0; i < j->n_feeds; i++) {
+		struct ioc_report ir;
+		char err[512];
+		const char *feed = j->feeds[i];
+		if (ioc_import_file(set, feed, j->format, NULL, &ir, err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			if (!r->err[0])
+				snprintf(r->err, sizeof(r->err), "%s", err);
+			feed_failed = true;
+			continue;
+		}
+		log_info("intel: %s: %s: %" PRIu64 " loaded, %" PRIu64 " duplicates, %" PRIu64
+			 " skipped ('mamori intel check' tells why)",
+			 feed, ir.format, ir.loaded, ir.duplicates, ir.skipped);
+		r->format = ir.format;
+		r->loaded += ir.loaded;
+		r->duplicates += ir.duplicates;
+		r->skipped += ir.skipped;
+		if (j->keep && keep_feed(feed, dir) < 0) {
+			if (!r->err[0])
+				snprintf(r->err, sizeof(r->err), "%s: cannot keep it in %s", feed,
+					 dir);
+			feed_failed = true;
+		}
+	}
+	r->feed_failed = feed_failed;
+	if (j->keep && !feed_failed) {
+		/* a 'mamori live' writing beside the store matches the new feeds now */
+		char live[4200];
+		const char *slash = strrchr(path, '/');
+		snprintf(live, sizeof(live), "%.*s", slash ? (int)(slash - path) : 1,
+			 slash ? path : ".");
+		int pid = intel_reload_running(live);
+		if (pid)
+			log_info("intel: asked the running mamori (process %d) to reload its intel",
+				 pid);
+	}
+	if (j->keep && access(path, F_OK) != 0) {
+		log_info("intel: no store at %s yet: nothing to hunt", path);
+		rc = feed_failed ? 1 : 0;
+		goto out;
+	}
+	if (j->stop_on_feed_error && feed_failed)
+		goto out;
+
+	/* the hunt */
+	if (store_open_reader(path, &db) < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: cannot open the store", path);
+		goto out;
+	}
+	if (store_parse_time(j->since ? j->since : "180d", store_reader_clock(db), &r->since_us) <
+	    0) {
+		snprintf(r->err, sizeof(r->err),
+			 "since: a time is an age (180d, 24h), a date (YYYY-MM-DD) or RFC 3339");
+		log_error("%s", r->err);
+		rc = 2;
+		goto out;
+	}
+	struct store_opts so;
+	store_opts_from_config(&so, cfg, 1);
+	struct counters cnt;
+	memset(&cnt, 0, sizeof(cnt));
+	if (!(st = store_open(path, &so)) || !(o.so = store_out_new(st, &cnt))) {
+		snprintf(r->err, sizeof(r->err), "%s: cannot write the store", path);
+		goto out;
+	}
+	double t0 = now_s();
+	int hr = store_hunt(db, set, r->since_us < 0 ? 0 : (uint64_t)r->since_us * 1000,
+			    have_home ? &home : NULL, on_sighting, &o, &r->hs);
+	r->seconds = now_s() - t0;
+	store_out_free(o.so);
+	o.so = NULL;
+	int fr = store_finish(st);
+	r->hunted = hr == 0 && fr == 0;
+	/* the sightings join incidents (or open them) */
+	if (r->hunted && r->hs.sightings) {
+		sqlite3 *w;
+		if (store_open_writer(path, &w) == 0) {
+			r->incidents_before = count_incidents(w);
+			sqlite3_close(w);
+		}
+		incident_update_path(path, cfg, NULL);
+		if (store_open_writer(path, &w) == 0) {
+			r->incidents_after = count_incidents(w);
+			sqlite3_close(w);
+		}
+	}
+	if (o.f && fflush(o.f) != 0) {
+		snprintf(r->err, sizeof(r->err), "the sightings could not be written");
+		log_error("%s", r->err);
+		hr = -1;
+	}
+	if (!r->hunted && !r->err[0])
+		snprintf(r->err, sizeof(r->err), "%s: the hunt failed", path);
+	rc = hr < 0 || fr < 0 || feed_failed ? 1 : 0;
+out:
+	store_out_free(o.so);
+	store_free(st);
+	sqlite3_close(db);
+	jb_free(&o.jb);
+	ioc_set_free(set);
+	if (have_home)
+		ipset_free(&home);
+	return rc;
+}
+
 int hunt_cmd(int argc, char **argv, bool keep)
 {
 	enum { O_STORE = 256, O_SINCE, O_SET };
@@ -143,19 +300,13 @@ int hunt_cmd(int argc, char **argv, bool keep)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *path = "mamori.db", *since = "180d", *format = NULL, *output = NULL;
-	const char *cfgfile = NULL;
+	const char *output = NULL, *cfgfile = NULL;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
 	struct config cfg;
-	struct ioc_set *set = NULL;
-	struct ipset home;
-	bool have_home = false;
-	sqlite3 *db = NULL;
-	struct store *st = NULL;
-	struct out o = {stdout, {0}, NULL};
+	struct hunt_job j = {&cfg, "mamori.db", NULL, 0, NULL, "180d", keep, stdout, false};
+	struct hunt_result r;
 	int nsets = 0, c, rc = 2;
 
-	memset(&home, 0, sizeof(home));
 	if (!sets)
 		return 1;
 	config_defaults(&cfg);
@@ -163,13 +314,13 @@ int hunt_cmd(int argc, char **argv, bool keep)
 	while ((c = getopt_long(argc, argv, "f:o:c:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case O_STORE:
-			path = optarg;
+			j.store = optarg;
 			break;
 		case O_SINCE:
-			since = optarg;
+			j.since = optarg;
 			break;
 		case 'f':
-			format = optarg;
+			j.format = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -204,127 +355,43 @@ int hunt_cmd(int argc, char **argv, bool keep)
 	for (int i = 0; i < nsets; i++)
 		if (config_set_kv(&cfg, sets[i]) < 0)
 			goto out;
-	const char *hn = config_var(&cfg, "HOME_NET", false);
-	struct addrset_err aerr;
-	if (hn && ipset_parse(&home, hn, var, &cfg, &aerr) < 0) {
-		log_error("HOME_NET: %s", aerr.msg);
-		goto out;
-	}
-	have_home = hn != NULL;
-
-	/* the feeds */
-	rc = 1;
-	if (!(set = ioc_set_new()) || jb_init(&o.jb, 4096, 1u << 20) < 0) {
-		log_error("out of memory");
-		goto out;
-	}
-	bool feed_failed = false;
-	char dir[4200];
-	if (keep && store_intel_dir(&cfg, path, dir, sizeof(dir)) < 0) {
-		log_error("%s: intel folder path too long", path);
-		goto out;
-	}
-	for (int i = optind; i < argc; i++) {
-		struct ioc_report r;
-		char err[512];
-		if (ioc_import_file(set, argv[i], format, NULL, &r, err, sizeof(err)) < 0) {
-			log_error("%s", err);
-			feed_failed = true;
-			continue;
-		}
-		log_info("intel: %s: %s: %" PRIu64 " loaded, %" PRIu64 " duplicates, %" PRIu64
-			 " skipped ('mamori intel check' tells why)",
-			 argv[i], r.format, r.loaded, r.duplicates, r.skipped);
-		if (keep && keep_feed(argv[i], dir) < 0)
-			feed_failed = true;
-	}
-	if (keep && !feed_failed) {
-		/* a 'mamori live' writing beside the store matches the new feeds now */
-		char live[4200];
-		const char *slash = strrchr(path, '/');
-		snprintf(live, sizeof(live), "%.*s", slash ? (int)(slash - path) : 1,
-			 slash ? path : ".");
-		int pid = intel_reload_running(live);
-		if (pid)
-			log_info("intel: asked the running mamori (process %d) to reload its intel",
-				 pid);
-	}
-	if (keep && access(path, F_OK) != 0) {
-		log_info("intel: no store at %s yet: nothing to hunt", path);
-		rc = feed_failed ? 1 : 0;
-		goto out;
-	}
-
-	/* the hunt */
-	if (store_open_reader(path, &db) < 0)
-		goto out;
-	int64_t since_us;
-	if (store_parse_time(since, store_reader_clock(db), &since_us) < 0) {
-		log_error("--since: a time is an age (180d, 24h), a date (YYYY-MM-DD) or RFC 3339");
-		rc = 2;
-		goto out;
-	}
-	struct store_opts so;
-	store_opts_from_config(&so, &cfg, 1);
-	struct counters cnt;
-	memset(&cnt, 0, sizeof(cnt));
-	if (!(st = store_open(path, &so)) || !(o.so = store_out_new(st, &cnt)))
-		goto out;
-	if (output && !(o.f = fopen(output, "w"))) {
+	if (output && !(j.out = fopen(output, "w"))) {
 		log_error("%s: %s", output, strerror(errno));
-		o.f = stdout;
+		rc = 1;
 		goto out;
 	}
-	struct store_hunt_stats hs;
-	double t0 = now_s();
-	int hr = store_hunt(db, set, since_us < 0 ? 0 : (uint64_t)since_us * 1000,
-			    have_home ? &home : NULL, on_sighting, &o, &hs);
-	double dt = now_s() - t0;
-	store_out_free(o.so);
-	o.so = NULL;
-	int fr = store_finish(st);
-	/* the sightings join incidents (or open them) */
-	if (fr == 0 && hr == 0 && hs.sightings)
-		incident_update_path(path, &cfg, NULL);
-	if (fflush(o.f) != 0 || (o.f != stdout && fclose(o.f) != 0)) {
-		log_error("%s: write failed", output ? output : "stdout");
-		hr = -1;
+	j.feeds = (const char *const *)(argv + optind);
+	j.n_feeds = argc - optind;
+	rc = hunt_run(&j, &r);
+	if (j.out != stdout && fclose(j.out) != 0) {
+		log_error("%s: write failed", output);
+		rc = 1;
 	}
-	o.f = stdout;
-	if (log_enabled(LOG_INFO)) {
+	if (r.hunted && log_enabled(LOG_INFO)) {
+		const struct store_hunt_stats *hs = &r.hs;
 		char ts[48];
-		json_format_ts(since_us < 0 ? 0 : (uint64_t)since_us * 1000, ts, sizeof(ts));
+		json_format_ts(r.since_us < 0 ? 0 : (uint64_t)r.since_us * 1000, ts, sizeof(ts));
 		fprintf(stderr,
 			"hunt: %" PRIu64 " indicators checked against the records since %s:",
-			hs.indicators - hs.unchecked, ts);
+			hs->indicators - hs->unchecked, ts);
 		for (int t = 0; t < IOC_TYPE_MAX; t++)
-			if (hs.by_type[t])
+			if (hs->by_type[t])
 				fprintf(stderr, " %s%s %" PRIu64 "/%" PRIu64,
 					ioc_type_name((enum ioc_type)t),
 					t == IOC_DOMAIN_SUFFIX ? " (and below)" : "",
-					hs.found_type[t], hs.by_type[t]);
+					hs->found_type[t], hs->by_type[t]);
 		fprintf(stderr, " (seen/checked)\n");
 		fprintf(stderr,
 			"hunt: %" PRIu64 " sightings of %" PRIu64 " indicators over %" PRIu64
 			" stored records in %.2f s\n",
-			hs.sightings, hs.matched, hs.records, dt);
-		if (hs.unchecked)
+			hs->sightings, hs->matched, hs->records, r.seconds);
+		if (hs->unchecked)
 			fprintf(stderr,
 				"hunt: %" PRIu64 " e-mail indicators not checked (nothing stored "
 				"holds addresses of mail)\n",
-				hs.unchecked);
+				hs->unchecked);
 	}
-	rc = hr < 0 || fr < 0 || feed_failed ? 1 : 0;
 out:
-	if (o.f && o.f != stdout)
-		fclose(o.f);
-	store_out_free(o.so);
-	store_free(st);
-	sqlite3_close(db);
-	jb_free(&o.jb);
-	ioc_set_free(set);
-	if (have_home)
-		ipset_free(&home);
 	free(sets);
 	return rc;
 }

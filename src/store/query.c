@@ -108,6 +108,25 @@ static const char *const domain_sql[STORE_KINDS] = {
     [STORE_INTEL] = "(t.flow_id IN (" FLOWS_OF_NAMES ") OR t.value=:name)",
 };
 
+/* Text in a record's main fields (:ql, the text in lower case; :qk, the
+ * same as a name key, labels turned around, for names). */
+#define NAMES_WITH_TEXT "SELECT id FROM name WHERE instr(rname, :qk) OR instr(rname, :ql)"
+#define STRS_WITH_TEXT	"SELECT id FROM str WHERE instr(lower(v), :ql)"
+
+static const char *const text_sql[STORE_KINDS] = {
+    [STORE_DNS] = "t.qname IN (" NAMES_WITH_TEXT ")",
+    [STORE_HTTP] = "(t.host IN (" NAMES_WITH_TEXT ") OR instr(lower(t.url), :ql))",
+    [STORE_TLS] = "t.sni IN (" NAMES_WITH_TEXT ")",
+    [STORE_FILEINFO] = "(t.host IN (" NAMES_WITH_TEXT ") OR instr(lower(t.name), :ql))",
+    [STORE_ALERT] = "t.msg IN (" STRS_WITH_TEXT ")",
+    [STORE_INTEL] = "(instr(lower(t.indicator), :ql) OR instr(lower(t.value), :ql) OR"
+		    " instr(lower(t.actor), :ql) OR instr(lower(t.campaign), :ql))",
+    [STORE_EVENT] = "instr(lower(t.json), :ql)",
+};
+
+/* A signature: its sid (:sid), or text in its message (:sl, lower case). */
+#define SIGNATURE_SQL "(t.sid = :sid OR t.msg IN (SELECT id FROM str WHERE instr(lower(v), :sl)))"
+
 /* One printed record, kept until the types are merged. */
 struct row {
 	int64_t ts;
@@ -534,6 +553,18 @@ static void text_row(struct jbuf *jb, unsigned kind, sqlite3_stmt *st, sqlite3_s
 
 /* ---- running it ---- */
 
+/* A copy in ASCII lower case (what the text conditions compare). */
+static char *lower_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		d[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	return d;
+}
+
 static int by_time(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -572,6 +603,9 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 	int64_t printed = 0;
 	bool ok = false;
 	sqlite3_stmt *ans = NULL;
+	char *ql = NULL, *sl = NULL, qk[STORE_NAME_MAX];
+	size_t qklen = 0;
+	int64_t sid = -1;
 
 	if (q->host) {
 		if (store_parse_prefix(q->host, &ver, addr, &plen) < 0) {
@@ -589,6 +623,23 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 		snprintf(k1, sizeof(k1), "%s.", key);
 		snprintf(k2, sizeof(k2), "%s/", key);
 	}
+	if (q->text) {
+		ql = lower_dup(q->text);
+		qklen = store_name_key(q->text, strlen(q->text), qk);
+	}
+	if (q->signature) {
+		char *end;
+		long long v = strtoll(q->signature, &end, 10);
+		if (*q->signature && !*end && v >= 0)
+			sid = v;
+		sl = lower_dup(q->signature);
+	}
+	if ((q->text && !ql) || (q->signature && !sl)) {
+		log_error("query: out of memory");
+		free(ql);
+		free(sl);
+		return -1;
+	}
 	if (jb_init(&jb, 4096, 4u << 20) < 0 ||
 	    sqlite3_prepare_v2(
 		db, "SELECT addr FROM dns_answer WHERE dns=? ORDER BY length(addr), addr", -1, &ans,
@@ -599,7 +650,8 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 	for (unsigned kind = 0; kind < STORE_KINDS; kind++) {
 		if (q->types && !(q->types & (1u << kind)))
 			continue;
-		if ((q->host && !host_sql[kind]) || (q->domain && !domain_sql[kind]))
+		if ((q->host && !host_sql[kind]) || (q->domain && !domain_sql[kind]) ||
+		    (q->text && !text_sql[kind]) || (q->signature && kind != STORE_ALERT))
 			continue;
 		char sql[4096];
 		size_t n =
@@ -610,6 +662,13 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 		if (q->domain)
 			n +=
 			    (size_t)snprintf(sql + n, sizeof(sql) - n, " AND %s", domain_sql[kind]);
+		if (q->text)
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n, " AND %s", text_sql[kind]);
+		if (q->signature)
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n, " AND %s", SIGNATURE_SQL);
+		if (q->after_id || q->upto_id)
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+					      " AND t.id > :after AND t.id <= :upto");
 		snprintf(sql + n, sizeof(sql) - n, " ORDER BY t.ts %s",
 			 q->limit ? "DESC LIMIT :limit" : "ASC");
 		sqlite3_stmt *st;
@@ -620,6 +679,16 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 		bind_int_named(st, ":since", q->since);
 		bind_int_named(st, ":until", q->until);
 		bind_int_named(st, ":limit", (int64_t)q->limit);
+		bind_int_named(st, ":after", q->after_id);
+		bind_int_named(st, ":upto", q->upto_id ? q->upto_id : INT64_MAX);
+		bind_int_named(st, ":sid", sid);
+		if (q->text) {
+			bind_named(st, ":ql", ql, -1, false);
+			/* not a name: a key that matches nothing */
+			bind_named(st, ":qk", qklen ? qk : "\x01", qklen ? (int)qklen : 1, false);
+		}
+		if (q->signature)
+			bind_named(st, ":sl", sl, -1, false);
 		if (q->host) {
 			int an = ver == 6 ? 16 : 4;
 			bind_named(st, ":lo", lo, an, true);
@@ -686,6 +755,8 @@ out:
 	free(rows.v);
 	sqlite3_finalize(ans);
 	jb_free(&jb);
+	free(ql);
+	free(sl);
 	return ok ? printed : -1;
 }
 
@@ -766,26 +837,31 @@ int64_t store_reader_clock(sqlite3 *db)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: mamori query [options]\n"
-		"Records of the store, the newest N (--limit) printed oldest first.\n\n"
-		"options:\n"
-		"      --store PATH    the store (default: mamori.db, as 'mamori read' writes it\n"
-		"                      in its output directory)\n"
-		"      --host IP|CIDR  records of flows with this host at either end (and DNS\n"
-		"                      answers with it)\n"
-		"      --domain NAME   DNS questions, HTTP hosts and TLS server names of NAME and\n"
-		"                      every name below it, and the flows that carried them\n"
-		"      --type T[,T]    flow, dns, http, tls, fileinfo, alert, intel, stats\n"
-		"                      (default: all)\n"
-		"      --since T       from T: RFC 3339 (2024-01-15T09:00:00Z), a date\n"
-		"                      (2024-01-15), or an age (7d, 24h, 30m) before the store's\n"
-		"                      newest record\n"
-		"      --until T       before T (same forms)\n"
-		"      --limit N       the newest N records (default 100; 0: all, type by type)\n"
-		"      --json          EVE-shaped JSON lines instead of a table\n\n"
-		"exit status: 0 ok (also when nothing matched); 1 no store or a store error;\n"
-		"2 usage.\n");
+	fprintf(
+	    out,
+	    "usage: mamori query [options]\n"
+	    "Records of the store, the newest N (--limit) printed oldest first.\n\n"
+	    "options:\n"
+	    "      --store PATH    the store (default: mamori.db, as 'mamori read' writes it\n"
+	    "                      in its output directory)\n"
+	    "      --host IP|CIDR  records of flows with this host at either end (and DNS\n"
+	    "                      answers with it)\n"
+	    "      --domain NAME   DNS questions, HTTP hosts and TLS server names of NAME and\n"
+	    "                      every name below it, and the flows that carried them\n"
+	    "      --type T[,T]    flow, dns, http, tls, fileinfo, alert, intel, stats,\n"
+	    "                      event, daily (default: all)\n"
+	    "      --signature S   alerts of the rule with sid S, or with S in their message\n"
+	    "      --text S        records with S in their main fields (alert message, DNS\n"
+	    "                      name, HTTP host and URL, TLS name, file name, intel\n"
+	    "                      indicator, analytics record); types without any are left out\n"
+	    "      --since T       from T: RFC 3339 (2024-01-15T09:00:00Z), a date\n"
+	    "                      (2024-01-15), or an age (7d, 24h, 30m) before the store's\n"
+	    "                      newest record\n"
+	    "      --until T       before T (same forms)\n"
+	    "      --limit N       the newest N records (default 100; 0: all, type by type)\n"
+	    "      --json          EVE-shaped JSON lines instead of a table\n\n"
+	    "exit status: 0 ok (also when nothing matched); 1 no store or a store error;\n"
+	    "2 usage.\n");
 }
 
 static int parse_types(const char *s, unsigned *types)
@@ -807,7 +883,18 @@ static int parse_types(const char *s, unsigned *types)
 
 int query_cmd(int argc, char **argv)
 {
-	enum { O_STORE = 256, O_HOST, O_DOMAIN, O_TYPE, O_SINCE, O_UNTIL, O_LIMIT, O_JSON };
+	enum {
+		O_STORE = 256,
+		O_HOST,
+		O_DOMAIN,
+		O_TYPE,
+		O_SINCE,
+		O_UNTIL,
+		O_LIMIT,
+		O_JSON,
+		O_SIG,
+		O_TEXT
+	};
 	static const struct option opts[] = {
 	    {"store", required_argument, NULL, O_STORE},
 	    {"host", required_argument, NULL, O_HOST},
@@ -817,10 +904,12 @@ int query_cmd(int argc, char **argv)
 	    {"until", required_argument, NULL, O_UNTIL},
 	    {"limit", required_argument, NULL, O_LIMIT},
 	    {"json", no_argument, NULL, O_JSON},
+	    {"signature", required_argument, NULL, O_SIG},
+	    {"text", required_argument, NULL, O_TEXT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct store_query q = {NULL, NULL, 0, INT64_MIN, INT64_MAX, 100, false};
+	struct store_query q = {.since = INT64_MIN, .until = INT64_MAX, .limit = 100};
 	const char *path = "mamori.db", *since = NULL, *until = NULL;
 	int c;
 	optind = 1;
@@ -856,6 +945,12 @@ int query_cmd(int argc, char **argv)
 		}
 		case O_JSON:
 			q.json = true;
+			break;
+		case O_SIG:
+			q.signature = optarg;
+			break;
+		case O_TEXT:
+			q.text = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -18,12 +18,16 @@
 struct sqlite3;
 
 struct store_query {
-	const char *host;     /* address or CIDR text, or NULL */
-	const char *domain;   /* name (and below), or NULL */
-	unsigned types;	      /* bit (1 << enum store_kind) per type; 0 = all */
-	int64_t since, until; /* µs; INT64_MIN / INT64_MAX = open */
-	uint64_t limit;	      /* the newest N records (oldest first); 0 = all */
-	bool json;	      /* EVE-shaped lines, else a table */
+	const char *host;	   /* address or CIDR text, or NULL */
+	const char *domain;	   /* name (and below), or NULL */
+	unsigned types;		   /* bit (1 << enum store_kind) per type; 0 = all */
+	int64_t since, until;	   /* µs; INT64_MIN / INT64_MAX = open */
+	uint64_t limit;		   /* the newest N records (oldest first); 0 = all */
+	bool json;		   /* EVE-shaped lines, else a table */
+	const char *signature;	   /* alerts only: a rule sid, or text in the message; or NULL */
+	const char *text;	   /* text in a record's main fields (types without any are
+				      skipped), or NULL */
+	int64_t after_id, upto_id; /* 0, or rows with after_id < id <= upto_id */
 };
 
 /* Print the records q selects from db to out. Returns the number printed,

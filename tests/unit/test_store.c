@@ -416,7 +416,8 @@ static void test_round_trip(void)
 	/* the query: a host (flow ends, DNS answers), a domain (and below), types */
 	sqlite3 *db;
 	CHECK_EQ(store_open_reader(p, &db), 0);
-	struct store_query q = {"198.51.100.0/24", NULL, 0, INT64_MIN, INT64_MAX, 100, false};
+	struct store_query q = {
+	    .host = "198.51.100.0/24", .since = INT64_MIN, .until = INT64_MAX, .limit = 100};
 	FILE *devnull = fopen("/dev/null", "w");
 	CHECK_EQ(store_query_run(db, &q, devnull), 7); /* all but the stats and the other http */
 	q.host = "2001:db8::7";
