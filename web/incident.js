@@ -9,7 +9,7 @@
 import {
 	h, num, str, arr, obj, isNum, figure, card, panel, table, td, tdNum, badge, sevBadge, hostLink,
 	fmtInt, fmtBytes, fmtBytesExact, fmtTime, fmtDuration, fmtDay, fmtClock, parseTime, chartBox,
-	noChart, navigate, SEV_COLOURS, CHART_OK,
+	noChart, navigate, timeScale, SEV_COLOURS, CHART_OK,
 } from './lib.js';
 
 // ---- the list ----
@@ -216,8 +216,8 @@ function timelineTable(tl) {
 		const sev = num(o.severity);
 		const tech = [str(o.technique_id), str(o.technique)].filter(Boolean).join(' ');
 		return h('tr', {'data-row': 'timeline', 'data-kind': str(o.kind) || ''},
-			h('td', {class: 'time'}, fmtTime(o.ts), str(o.last_ts) ? h('div', {class: 'small'}, '→ ' +
-				fmtTime(o.last_ts)) : null),
+			h('td', {class: 'time'}, fmtTime(o.ts), str(o.last_ts) && fmtTime(o.last_ts) !== fmtTime(o.ts) ?
+				h('div', {class: 'small'}, '→ ' + fmtTime(o.last_ts)) : null),
 			h('td', null, badge(str(o.kind) || '?', 'type')),
 			h('td', null, str(o.tactic) || '', tech ? h('div', {class: 'muted small'}, tech) : null),
 			h('td', {class: 'ip'}, hostLink(o.host)),
@@ -280,10 +280,6 @@ function timelineConfig(doc, tl) {
 	const pad = Math.max(60000, (max - min) * 0.03);
 	min -= pad;
 	max += pad;
-	const span = max - min;
-	const tick = (v) => (span > 3 * 86400000 ? fmtDay(v).slice(5) + ' ' + fmtClock(v).slice(0, 5) :
-		span > 86400000 ? fmtDay(v).slice(5) + ' ' + fmtClock(v).slice(0, 5) :
-			span > 600000 ? fmtClock(v).slice(0, 5) : fmtClock(v));
 	const config = {
 		type: 'scatter',
 		data: {datasets},
@@ -313,7 +309,7 @@ function timelineConfig(doc, tl) {
 				},
 			},
 			scales: {
-				x: {type: 'linear', min, max, ticks: {callback: tick, maxRotation: 0, autoSkipPadding: 16}},
+				x: timeScale(min, max),
 				y: {
 					type: 'linear', min: -0.5, max: lanes.length - 0.5, reverse: true,
 					afterBuildTicks: (axis) => {

@@ -173,7 +173,10 @@ export function parseTime(v) {
 	if (isNum(v)) return v * 1000;
 	if (typeof v !== 'string') return NaN;
 	const m = RFC3339.exec(v.trim());
-	if (!m) return NaN;
+	if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31 || +(m[4] || 0) > 23 || +(m[5] || 0) > 59 ||
+		+(m[6] || 0) > 60) {
+		return NaN;
+	}
 	const frac = m[7] ? Number('0.' + m[7]) * 1000 : 0;
 	let t = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0), +(m[6] || 0)) + frac;
 	if (m[8] && m[8] !== 'Z') {
@@ -399,6 +402,34 @@ export function colourOf(name) {
 	let x = 0;
 	for (let i = 0; i < s.length; i++) x = (x * 31 + s.charCodeAt(i)) >>> 0;
 	return PALETTE[x % PALETTE.length];
+}
+
+// A linear x axis of epoch milliseconds with UTC ticks at round steps (a
+// second to a month), ten at most; Chart.js's own time axis would need a date
+// adapter.
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+	172800, 604800, 2592000].map((x) => x * 1000);
+
+export function timeScale(min, max, maxTicks = 10) {
+	if (!(max > min)) max = min + 60000;
+	const span = max - min;
+	const step = STEPS.find((st) => span / st <= maxTicks) || Math.ceil(span / maxTicks / 86400000) * 86400000;
+	const label = (v) => {
+		const day = fmtDay(v).slice(5);
+		const clock = fmtClock(v);
+		if (step >= 86400000) return day;
+		if (span > 86400000 || step >= 43200000) return `${day} ${clock.slice(0, 5)}`;
+		return step < 60000 ? clock : clock.slice(0, 5);
+	};
+	return {
+		type: 'linear', min, max,
+		afterBuildTicks: (axis) => {
+			const ticks = [];
+			for (let t = Math.ceil(min / step) * step; t <= max; t += step) ticks.push({value: t});
+			axis.ticks = ticks;
+		},
+		ticks: {callback: label, maxRotation: 0, autoSkip: false},
+	};
 }
 
 export const SEV_COLOURS = {1: '#f85149', 2: '#f0883e', 3: '#d29922'};

@@ -5,7 +5,7 @@
 import {
 	h, num, str, arr, obj, isNum, figure, card, panel, table, td, tdNum, badge, errorBox, hostLink,
 	fmtInt, fmtBytes, fmtTime, fmtDay, fmtClock, parseTime, chartBox, noChart, navigate, api, session,
-	cleanBlock, loadSession, needLogin, AuthError, CHART_OK,
+	cleanBlock, timeScale, loadSession, needLogin, AuthError, CHART_OK,
 } from './lib.js';
 
 const DAY_CHOICES = [7, 30, 90, 180, 365];
@@ -246,7 +246,6 @@ function healthConfig(hist) {
 	const series = (k) => pts.map((p) => ({x: p.t, y: num(p.o[k])}));
 	const min = pts.length ? pts[0].t : 0;
 	const max = pts.length ? pts[pts.length - 1].t : 1;
-	const span = max - min;
 	return {
 		type: 'line',
 		data: {datasets: [
@@ -265,8 +264,7 @@ function healthConfig(hist) {
 				label: (i) => ` ${i.dataset.label}: ${fmtInt(i.raw.y)}`,
 			}}},
 			scales: {
-				x: {type: 'linear', min, max: max > min ? max : min + 1, ticks: {maxRotation: 0, autoSkipPadding: 16,
-					callback: (v) => (span > 86400000 ? fmtDay(v).slice(5) + ' ' : '') + fmtClock(v).slice(0, 5)}},
+				x: timeScale(min, max),
 				y: {beginAtZero: true, title: {display: true, text: 'packets'}, ticks: {callback: (v) => fmtInt(v)}},
 				y1: {beginAtZero: true, position: 'right', grid: {drawOnChartArea: false},
 					title: {display: true, text: 'drops, memcap'}, ticks: {precision: 0, callback: (v) => fmtInt(v)}},
