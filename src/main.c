@@ -26,8 +26,9 @@
 #include "store/store.h"
 #include "store/audit.h"
 #include "store/query.h"
+#include "web/web.h"
 
-#define MAMORI_VERSION "0.1.0"
+#include "core/version.h"
 
 enum {
 	OPT_SET = 256,
@@ -130,6 +131,7 @@ static void usage(FILE *out)
 		"  incidents       the incidents correlated from the store\n"
 		"  report ID       damage report of an incident (Markdown, HTML, JSON)\n"
 		"  share ID        an incident as a STIX 2.1 bundle (TLP, pseudonymised hosts)\n"
+		"  serve           the dashboard and JSON API over the store (docs/web.md)\n"
 		"  features        list what this build supports (one per line)\n"
 		"  version         print the version\n\n"
 		"'mamori COMMAND --help' describes each command.\n");
@@ -569,6 +571,8 @@ int main(int argc, char **argv)
 		return audit_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "incidents") || !strcmp(cmd, "report") || !strcmp(cmd, "share"))
 		return incident_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return serve_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "features")) {
 		if (help)
 			printf(

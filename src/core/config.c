@@ -309,6 +309,25 @@ static const struct ckey keys[] = {
      "hex key (16 to 127 bytes; 'openssl rand -hex 32') of the keyed hash that replaces internal "
      "addresses in what is shared (same key: same pseudonyms across reports); empty = nothing is "
      "shared"},
+    {"serve.listen", T_STR, O(serve_listen), "127.0.0.1",
+     "mamori serve: the address bound (IPv4 or IPv6); beyond loopback a token is required"},
+    {"serve.port", T_U32, O(serve_port), "8470", "mamori serve: the port; 0 = any free port"},
+    {"serve.token-file", T_STR, O(serve_token_file), "",
+     "mamori serve: a file whose first line is the access token every API request must carry; "
+     "empty = no token (loopback only)"},
+    {"serve.max-body", T_SIZE, O(serve_max_body), "16mb",
+     "mamori serve: the largest request body (an intel upload); larger ones are refused (413)"},
+    {"serve.max-clients", T_U32, O(serve_max_clients), "256",
+     "mamori serve: connections at once; more are refused"},
+    {"serve.max-live", T_U32, O(serve_max_live), "32",
+     "mamori serve: live-feed (server-sent events) clients at once; more are refused (503)"},
+    {"serve.readers", T_U32, O(serve_readers), "8",
+     "mamori serve: SQLite read connections the requests share"},
+    {"serve.timeout", T_U32, O(serve_timeout), "30",
+     "mamori serve: seconds an idle connection is kept"},
+    {"serve.static-dir", T_STR, O(serve_static_dir), "",
+     "mamori serve: serve the dashboard's files from this folder instead of the copy built into "
+     "the binary (development)"},
 };
 
 /* The values of each T_ENUM key, in the order of its enum, NULL-terminated. */

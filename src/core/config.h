@@ -205,6 +205,16 @@ struct config {
 	char share_contact[256];
 	int share_tlp;		       /* enum share_tlp_level */
 	char share_pseudonym_key[256]; /* hex; "" = nothing is shared */
+	/* the dashboard and API (web/) */
+	char serve_listen[256];	    /* address bound */
+	uint32_t serve_port;	    /* 0: any free port */
+	char serve_token_file[256]; /* the access token's file; "" = none */
+	uint64_t serve_max_body;    /* largest request body */
+	uint32_t serve_max_clients; /* connections at once */
+	uint32_t serve_max_live;    /* live-feed clients at once */
+	uint32_t serve_readers;	    /* SQLite read connections */
+	uint32_t serve_timeout;	    /* seconds an idle connection is kept */
+	char serve_static_dir[256]; /* dashboard files from here, not the embedded ones */
 };
 
 /* Fill c with the defaults. */

@@ -251,14 +251,42 @@ static void bytes_text(int64_t b, char *out, size_t outlen)
 	snprintf(out, outlen, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
 
+json_t *incident_list_item(sqlite3_stmt *st)
+{
+	int64_t id = sqlite3_column_int64(st, 0), first = sqlite3_column_int64(st, 1),
+		last = sqlite3_column_int64(st, 2), merged = sqlite3_column_int64(st, 11);
+	const char *sev = (const char *)sqlite3_column_text(st, 4);
+	const char *status = (const char *)sqlite3_column_text(st, 5);
+	const char *title = (const char *)sqlite3_column_text(st, 6);
+	char ts[48];
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(id));
+	json_object_set_new(o, "severity", json_string(sev ? sev : ""));
+	json_object_set_new(o, "score", json_integer(sqlite3_column_int64(st, 3)));
+	json_object_set_new(o, "status", json_string(status ? status : ""));
+	json_format_ts((uint64_t)(first > 0 ? first : 0) * 1000, ts, sizeof(ts));
+	json_object_set_new(o, "first_seen", json_string(ts));
+	json_format_ts((uint64_t)(last > 0 ? last : 0) * 1000, ts, sizeof(ts));
+	json_object_set_new(o, "last_seen", json_string(ts));
+	json_object_set_new(o, "dwell_seconds", json_real((double)(last - first) / 1e6));
+	json_object_set_new(o, "hosts", json_integer(sqlite3_column_int64(st, 7)));
+	json_object_set_new(o, "infrastructure", json_integer(sqlite3_column_int64(st, 8)));
+	json_object_set_new(o, "signals", json_integer(sqlite3_column_int64(st, 9)));
+	json_object_set_new(o, "bytes_out", json_integer(sqlite3_column_int64(st, 10)));
+	/* json_string refuses bytes that are not UTF-8 */
+	json_t *t = json_string(title ? title : "");
+	json_object_set_new(o, "title", t ? t : json_string("(title not UTF-8)"));
+	if (merged)
+		json_object_set_new(o, "merged_into", json_integer(merged));
+	return o;
+}
+
 static int incidents_run(struct cmd *c)
 {
 	sqlite3_stmt *st;
-	const char *sql = c->all ? "SELECT id, first, last, score, severity, status, title, hosts, "
-				   "infra, signals, bytes_out, merged_into FROM incident ORDER BY "
+	const char *sql = c->all ? "SELECT " INCIDENT_LIST_COLUMNS " FROM incident ORDER BY "
 				   "last DESC, id DESC"
-				 : "SELECT id, first, last, score, severity, status, title, hosts, "
-				   "infra, signals, bytes_out, merged_into FROM incident WHERE "
+				 : "SELECT " INCIDENT_LIST_COLUMNS " FROM incident WHERE "
 				   "merged_into IS NULL ORDER BY last DESC, id DESC";
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		log_error("%s: %s", c->path, sqlite3_errmsg(c->db));
@@ -284,27 +312,9 @@ static int incidents_run(struct cmd *c)
 		char ts[48], dw[32], by[32];
 		json_format_ts((uint64_t)(first > 0 ? first : 0) * 1000, ts, sizeof(ts));
 		if (c->json) {
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_integer(id));
-			json_object_set_new(o, "severity", json_string(sev ? sev : ""));
-			json_object_set_new(o, "score", json_integer(sqlite3_column_int64(st, 3)));
-			json_object_set_new(o, "status", json_string(status ? status : ""));
-			json_object_set_new(o, "first_seen", json_string(ts));
-			json_format_ts((uint64_t)(last > 0 ? last : 0) * 1000, ts, sizeof(ts));
-			json_object_set_new(o, "last_seen", json_string(ts));
-			json_object_set_new(o, "dwell_seconds",
-					    json_real((double)(last - first) / 1e6));
-			json_object_set_new(o, "hosts", json_integer(sqlite3_column_int64(st, 7)));
-			json_object_set_new(o, "infrastructure",
-					    json_integer(sqlite3_column_int64(st, 8)));
-			json_object_set_new(o, "signals",
-					    json_integer(sqlite3_column_int64(st, 9)));
-			json_object_set_new(o, "bytes_out",
-					    json_integer(sqlite3_column_int64(st, 10)));
-			json_object_set_new(o, "title", json_string(title ? title : ""));
-			if (merged)
-				json_object_set_new(o, "merged_into", json_integer(merged));
-			char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_t *o = incident_list_item(st);
+			char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+						       JSON_REAL_PRECISION(16));
 			if (line)
 				fprintf(f, "%s\n", line);
 			free(line);

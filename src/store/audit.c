@@ -300,14 +300,12 @@ static void print_text(const struct audit *a, const char *path, int64_t first, i
 	}
 }
 
-static void print_json(const struct audit *a, const char *path, int64_t first, int64_t last,
-		       bool compliant)
+static json_t *report_json(const struct audit *a, int64_t first, int64_t last, bool compliant)
 {
 	char d0[11], d1[11];
 	day_text(first, d0);
 	day_text(last, d1);
 	json_t *root = json_object(), *zones = json_array();
-	json_object_set_new(root, "store", json_string(path));
 	json_object_set_new(root, "from", json_string(d0));
 	json_object_set_new(root, "to", json_string(d1));
 	json_object_set_new(root, "compliant", json_boolean(compliant));
@@ -327,9 +325,61 @@ static void print_json(const struct audit *a, const char *path, int64_t first, i
 		json_array_append_new(zones, o);
 	}
 	json_object_set_new(root, "zones", zones);
-	json_dumpf(root, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(root);
+	return root;
+}
+
+/* Read the window's figures into a; the zones' policies from cfg when it
+ * names them. 0, or -1 on a store error. */
+static int collect(sqlite3 *db, struct audit *a, const struct config *cfg, int64_t since,
+		   int64_t until, int64_t now, int64_t *first, int64_t *last, bool *compliant)
+{
+	if (read_daily(db, a, since, until) < 0 || read_events(db, a, since, until) < 0)
+		return -1;
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	*compliant = true;
+	for (unsigned i = 0; i < a->n; i++) {
+		struct audit_zone *z = &a->z[i];
+		const struct config_zone *cz = cfg ? config_zone(cfg, z->name) : NULL;
+		if (cz) {
+			snprintf(z->networks, sizeof(z->networks), "%s", cz->networks);
+			snprintf(z->internet, sizeof(z->internet), "%s",
+				 cz->internet_deny ? "deny" : "allow");
+			snprintf(z->allow, sizeof(z->allow), "%s", cz->allow);
+		}
+		if (z->first_day < *first)
+			*first = z->first_day;
+		if (z->last_day > *last)
+			*last = z->last_day;
+		*compliant &= !z->violations;
+	}
+	if (*first == INT64_MAX)
+		*first = *last = since != INT64_MIN ? since : now;
+	return 0;
+}
+
+static void audit_free(struct audit *a)
+{
+	for (unsigned i = 0; a && i < a->n; i++)
+		json_decref(a->z[i].events);
+	free(a);
+}
+
+json_t *audit_report(sqlite3 *db, const struct config *cfg, int64_t since, int64_t until,
+		     const char *zone)
+{
+	struct audit *a = calloc(1, sizeof(*a));
+	json_t *root = NULL;
+	int64_t first, last;
+	bool compliant;
+	if (!a)
+		return NULL;
+	a->only = zone;
+	if (collect(db, a, cfg, since, until, store_reader_clock(db), &first, &last, &compliant) ==
+	    0)
+		root = report_json(a, first, last, compliant);
+	audit_free(a);
+	return root;
 }
 
 static void usage(FILE *out)
@@ -435,7 +485,9 @@ int audit_cmd(int argc, char **argv)
 			  "24h, 30m, 90s)");
 		goto out;
 	}
-	if (read_daily(db, a, since, until) < 0 || read_events(db, a, since, until) < 0)
+	int64_t first, last;
+	bool compliant;
+	if (collect(db, a, cfg, since, until, now, &first, &last, &compliant) < 0)
 		goto out;
 	if (a->skipped)
 		log_warn("audit: more than %d zones in the store: %u skipped", AUDIT_MAX_ZONES,
@@ -450,36 +502,19 @@ int audit_cmd(int argc, char **argv)
 				  path);
 		goto out;
 	}
-	int64_t first = INT64_MAX, last = INT64_MIN;
-	bool compliant = true;
-	for (unsigned i = 0; i < a->n; i++) {
-		struct audit_zone *z = &a->z[i];
-		const struct config_zone *cz = cfg ? config_zone(cfg, z->name) : NULL;
-		if (cz) {
-			snprintf(z->networks, sizeof(z->networks), "%s", cz->networks);
-			snprintf(z->internet, sizeof(z->internet), "%s",
-				 cz->internet_deny ? "deny" : "allow");
-			snprintf(z->allow, sizeof(z->allow), "%s", cz->allow);
-		}
-		if (z->first_day < first)
-			first = z->first_day;
-		if (z->last_day > last)
-			last = z->last_day;
-		compliant &= !z->violations;
-	}
-	if (first == INT64_MAX)
-		first = last = since != INT64_MIN ? since : now;
-	if (json)
-		print_json(a, path, first, last, compliant);
-	else
+	if (json) {
+		json_t *root = report_json(a, first, last, compliant);
+		json_object_set_new(root, "store", json_string(path));
+		json_dumpf(root, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(root);
+	} else
 		print_text(a, path, first, last);
 	ret = compliant ? 0 : 1;
 out:
 	if (db)
 		sqlite3_close(db);
-	for (unsigned i = 0; i < a->n; i++)
-		json_decref(a->z[i].events);
-	free(a);
+	audit_free(a);
 	free(cfg);
 	return ret;
 }

@@ -254,16 +254,11 @@ int hunt_run(const struct hunt_job *j, struct hunt_result *r)
 	int fr = store_finish(st);
 	r->hunted = hr == 0 && fr == 0;
 	/* the sightings join incidents (or open them) */
-	if (r->hunted && r->hs.sightings) {
-		sqlite3 *w;
-		if (store_open_writer(path, &w) == 0) {
-			r->incidents_before = count_incidents(w);
-			sqlite3_close(w);
-		}
-		incident_update_path(path, cfg, NULL);
-		if (store_open_writer(path, &w) == 0) {
-			r->incidents_after = count_incidents(w);
-			sqlite3_close(w);
+	if (r->hunted) {
+		r->incidents_before = r->incidents_after = count_incidents(db);
+		if (r->hs.sightings) {
+			incident_update_path(path, cfg, NULL);
+			r->incidents_after = count_incidents(db);
 		}
 	}
 	if (o.f && fflush(o.f) != 0) {

@@ -35,7 +35,7 @@ struct hunt_result {
 	int64_t since_us;
 	struct store_hunt_stats hs;
 	double seconds;
-	int64_t incidents_before, incidents_after; /* when sightings were stored */
+	int64_t incidents_before, incidents_after; /* not merged, before and after the hunt */
 	char err[512];				   /* the first problem, or "" */
 };
 
