@@ -8,7 +8,7 @@
 
 import {
 	h, num, str, arr, obj, isNum, figure, card, panel, table, td, tdNum, badge, sevBadge, hostLink,
-	fmtInt, fmtBytes, fmtBytesExact, fmtTime, fmtDuration, fmtDay, fmtClock, parseTime, chartBox,
+	errorBox, fmtInt, fmtBytes, fmtBytesExact, fmtTime, fmtDuration, fmtDay, fmtClock, parseTime, chartBox,
 	noChart, navigate, timeScale, SEV_COLOURS, CHART_OK,
 } from './lib.js';
 
@@ -127,6 +127,33 @@ function header(doc, id) {
 	tlp.addEventListener('change', () => {
 		stix.setAttribute('href', base + '/stix' + (tlp.value ? '?tlp=' + encodeURIComponent(tlp.value) : ''));
 	});
+	// A download that the server refuses (no pseudonym key for sharing, say)
+	// ends silently in the browser: the same request, made alongside, says why.
+	const why = h('div', {class: 'inc-why'});
+	const check = (a) => a.addEventListener('click', async () => {
+		why.replaceChildren();
+		const ctrl = new AbortController();
+		try {
+			const res = await fetch(a.getAttribute('href'), {credentials: 'same-origin', signal: ctrl.signal});
+			if (res.ok) {
+				ctrl.abort();
+				return;
+			}
+			let msg = res.statusText;
+			try {
+				msg = str(obj(await res.json()).error) || msg;
+			} catch (e) {
+				// not JSON: the status says it
+			}
+			why.replaceChildren(errorBox(`${a.textContent}: ${res.status}: ${msg}`));
+		} catch (e) {
+			// aborted, or the server went away: the browser's download says so
+		}
+	});
+	const md = h('a', {class: 'button', 'data-action': 'markdown', href: base + '/report?format=markdown',
+		download: `mamori-incident-${docId}.md`}, 'Markdown');
+	check(stix);
+	check(md);
 	const status = str(doc.status) || '?';
 	return h('div', {class: 'inc-head sev-' + sev},
 		h('div', {class: 'inc-title'},
@@ -149,9 +176,7 @@ function header(doc, id) {
 		h('div', {class: 'actions'},
 			h('a', {class: 'button primary', 'data-action': 'report', href: base + '/report?format=html',
 				target: '_blank', rel: 'noopener noreferrer'}, 'HTML report'),
-			h('a', {class: 'button', 'data-action': 'markdown', href: base + '/report?format=markdown',
-				download: `mamori-incident-${docId}.md`}, 'Markdown'),
-			stix, tlp));
+			md, stix, tlp, why));
 }
 
 function filesOf(d) {

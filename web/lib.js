@@ -296,6 +296,11 @@ export function eventSummary(ev) {
 		}
 		return join('zone', str(o.zone), str(o.kind), str(o.rule) ? `rule ${o.rule}` : null,
 			str(o.peer_zone) ? `peer ${o.peer_zone}` : null, str(o.direction));
+	case 'daily': {
+		const a = obj(o.attacks);
+		return join('day', str(o.date), isNum(a.total) ? `${fmtInt(a.total)} potential attacks` : null,
+			isNum(a.distinct_sources) ? `from ${fmtInt(a.distinct_sources)} sources` : null);
+	}
 	case 'darknet':
 		return join('darknet', str(o.date), isNum(o.packets) ? `${fmtInt(o.packets)} packets` : null,
 			isNum(o.sources) ? `${fmtInt(o.sources)} sources` : null);

@@ -227,7 +227,8 @@ function eventFeedRow(kind, ev) {
 	return h('tr', {'data-row': 'live', 'data-kind': kind},
 		h('td', {class: 'time', title: str(e.timestamp)}, Number.isNaN(t) ? '—' : `${fmtDay(t)} ${fmtClock(t)}`),
 		h('td', null, badge(type, 'type b-' + kind)),
-		h('td', {class: 'ip'}, `${endpoint(e.src_ip, e.src_port)} → ${endpoint(e.dest_ip, e.dest_port)}`),
+		h('td', {class: 'ip'}, str(e.src_ip) || str(e.dest_ip) ?
+			`${endpoint(e.src_ip, e.src_port)} → ${endpoint(e.dest_ip, e.dest_port)}` : '—'),
 		h('td', null, eventSummary(e)));
 }
 
