@@ -7,7 +7,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SECONDS ?= 60
 CC_TEST ?= clang
 
-.PHONY: all deps build build-test demo test fuzz bench format clean
+.PHONY: all deps build build-test demo serve test fuzz bench format clean
 
 all: build
 
@@ -27,6 +27,10 @@ build-test: deps
 
 demo: build
 	@scripts/demo build
+
+# The dashboard over the demo's store (make demo first): http://127.0.0.1:8470/
+serve: build
+	@scripts/demo-serve build
 
 test: build-test
 	@cd build-test && TZ=UTC ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

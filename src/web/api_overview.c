@@ -253,10 +253,12 @@ void api_summary(struct web_req *rq, struct web_resp *rs)
 	web_day_text(w.last_day, d);
 	bool is_last = last && !strcmp(json_string_value(json_object_get(last, "date")), d);
 	json_object_set_new(today, "date", json_string(d));
-	json_object_set(today, "attacks",
-			is_last ? json_object_get(last, "attacks") : json_integer(0));
-	json_object_set(today, "sources",
-			is_last ? json_object_get(last, "sources") : json_integer(0));
+	json_object_set_new(
+	    today, "attacks",
+	    json_integer(is_last ? json_integer_value(json_object_get(last, "attacks")) : 0));
+	json_object_set_new(
+	    today, "sources",
+	    json_integer(is_last ? json_integer_value(json_object_get(last, "sources")) : 0));
 	json_object_set_new(o, "days", days);
 	json_object_set_new(o, "totals", tot);
 	json_object_set_new(o, "today", today);
