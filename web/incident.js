@@ -8,7 +8,7 @@
 
 import {
 	h, num, str, arr, obj, isNum, figure, card, panel, table, td, tdNum, badge, sevBadge, hostLink,
-	errorBox, fmtInt, fmtBytes, fmtBytesExact, fmtTime, fmtDuration, fmtDay, fmtClock, parseTime, chartBox,
+	errorBox, fmtInt, fmtBytes, fmtBytesExact, fmtTime, fmtDuration, parseTime, chartBox,
 	noChart, navigate, timeScale, SEV_COLOURS, CHART_OK,
 } from './lib.js';
 

@@ -4,7 +4,7 @@
 
 import {
 	h, num, str, arr, obj, isNum, figure, card, panel, table, td, tdNum, badge, errorBox, hostLink,
-	fmtInt, fmtBytes, fmtTime, fmtDay, fmtClock, parseTime, chartBox, noChart, navigate, api, session,
+	fmtInt, fmtBytes, fmtTime, fmtDay, parseTime, chartBox, noChart, navigate, api, session,
 	cleanBlock, timeScale, loadSession, needLogin, AuthError, CHART_OK,
 } from './lib.js';
 
