@@ -5,7 +5,7 @@
 
 import {
 	h, str, obj, panel, badge, errorBox, fmtInt, fmtTime, eventKind, eventSummary, endpoint,
-	cleanBlock, navigate,
+	cleanBlock, navigate, needLogin, AuthError,
 } from './lib.js';
 
 const TYPES = ['alert', 'intel', 'event', 'flow', 'dns', 'http', 'tls', 'fileinfo'];
@@ -91,7 +91,7 @@ class Results {
 		this.tbody = h('tbody');
 		this.count = h('span', {class: 'muted small', 'data-role': 'count'});
 		this.older = h('button', {type: 'button', 'data-action': 'older', hidden: true}, 'Older');
-		this.msg = h('div');
+		this.msg = h('div', {hidden: true});
 		this.shown = 0;
 		this.boundary = null; // the last record's timestamp
 		this.atBoundary = new Set(); // records shown with that timestamp (until is inclusive)
@@ -104,7 +104,7 @@ class Results {
 						h('th', null, 'source'), h('th', null, 'destination'), h('th', null, 'proto'),
 						h('th', null, 'summary'))),
 					this.tbody))),
-			h('div', {class: 'panel-body'}, this.msg, this.older));
+			h('div', {class: 'panel-body foot'}, this.msg, this.older));
 	}
 
 	async load(until) {
@@ -129,10 +129,12 @@ class Results {
 		this.count.textContent = `${fmtInt(this.shown)} shown` + (data.more === true ? ', more older' : '');
 		this.older.hidden = !(data.more === true && this.boundary);
 		this.msg.replaceChildren();
+		this.msg.hidden = true;
 		if (!this.shown) {
 			this.tbody.appendChild(h('tr', {class: 'empty'}, h('td', {colspan: 6}, 'no records match')));
 		} else if (until && !added && data.more === true) {
 			this.older.hidden = true;
+			this.msg.hidden = false;
 			this.msg.appendChild(h('div', {class: 'notice'},
 				`more than ${this.query.get('limit')} records at ${this.boundary}: raise the limit or narrow the search`));
 		}
@@ -143,7 +145,12 @@ class Results {
 		try {
 			await this.load(this.boundary);
 		} catch (e) {
-			if (e.name !== 'AbortError') this.msg.replaceChildren(errorBox(e.message));
+			if (e instanceof AuthError) {
+				needLogin();
+			} else if (e.name !== 'AbortError') {
+				this.msg.replaceChildren(errorBox(e.message));
+				this.msg.hidden = false;
+			}
 		} finally {
 			this.older.disabled = false;
 		}

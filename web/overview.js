@@ -48,7 +48,7 @@ export async function render(ctx) {
 		panel('Potential attacks per day, by category', h('span', {class: 'muted small'},
 			`${str(sum.from) || '?'} – ${str(sum.to) || '?'} (UTC days)`), CHART_OK ? perDay.box : noChart()),
 		panel('By category', h('span', {class: 'muted small'}, `${days} days`),
-			CHART_OK ? split.box : noChart(), categoryTable(cats))));
+			cats.length ? (CHART_OK ? split.box : noChart()) : null, categoryTable(cats))));
 
 	const top = obj(sum.top);
 	root.appendChild(h('div', {class: 'row three'},
@@ -85,7 +85,7 @@ export async function render(ctx) {
 
 	if (CHART_OK) {
 		ctx.chart(perDay.canvas, perDayConfig(sum, cats));
-		ctx.chart(split.canvas, splitConfig(cats));
+		if (cats.length) ctx.chart(split.canvas, splitConfig(cats));
 	}
 	startLive(ctx, feed, incBody, incList);
 }
