@@ -398,15 +398,17 @@ const CAT_COLOURS = {
 	scan: '#d29922', darknet: '#6e7681', beacon: '#f85149', dns_tunnel: '#a371f7', exfil: '#db61a2',
 	pii: '#ff7b72', zone: '#3fb950', alert: '#2f81f7', intel: '#39c5cf', backscatter: '#8b949e',
 };
-const PALETTE = ['#2f81f7', '#3fb950', '#d29922', '#a371f7', '#39c5cf', '#db61a2', '#f0883e', '#8ddb8c',
-	'#79c0ff', '#e3b341', '#ff7b72', '#b083f0'];
+// Colours of other names, in the order they are first asked for (distinct
+// from the fixed ones while the palette lasts), the same for the whole visit.
+const PALETTE = ['#ffa657', '#79c0ff', '#7ee787', '#d2a8ff', '#ff9bce', '#2dba9e', '#f2cc60', '#a5d6ff',
+	'#bc8cff', '#e6edf3', '#ffdfb6', '#56d4dd'];
+const given = new Map();
 
 export function colourOf(name) {
 	const s = String(name);
 	if (CAT_COLOURS[s]) return CAT_COLOURS[s];
-	let x = 0;
-	for (let i = 0; i < s.length; i++) x = (x * 31 + s.charCodeAt(i)) >>> 0;
-	return PALETTE[x % PALETTE.length];
+	if (!given.has(s)) given.set(s, PALETTE[given.size % PALETTE.length]);
+	return given.get(s);
 }
 
 // A linear x axis of epoch milliseconds with UTC ticks at round steps (a

@@ -181,14 +181,13 @@ function incidentRow(x) {
 		h('td', null, sevBadge(o.severity)),
 		h('td', {class: 'num'}, fmtInt(o.score)),
 		h('td', null, badge(str(o.status) || '?', str(o.status) === 'open' ? 'open' : 'closed')),
-		h('td', {class: 'wide'}, h('a', {href: '#/incident/' + encodeURIComponent(id)}, str(o.title) || '(no title)')),
-		h('td', {class: 'num'}, fmtInt(o.hosts)),
-		h('td', {class: 'time'}, fmtTime(o.last_seen)));
+		h('td', null, h('a', {href: '#/incident/' + encodeURIComponent(id)}, str(o.title) || '(no title)')),
+		h('td', {class: 'time', title: str(o.last_seen)}, fmtTime(o.last_seen).slice(5, 16)));
 }
 
 function incidentTable(list) {
-	return table([['#', 'num'], ['severity'], ['score', 'num'], ['status'], ['title'], ['hosts', 'num'],
-		['last seen (UTC)']], list.map(incidentRow), 'no incidents', 'compact');
+	return table([['#', 'num'], ['severity'], ['score', 'num'], ['status'], ['title'], ['last seen']],
+		list.map(incidentRow), 'no incidents', 'compact');
 }
 
 // The live feed: newest first, FEED_MAX rows at most.
