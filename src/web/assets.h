@@ -1,6 +1,8 @@
 /*
- * assets — the dashboard's files, built into the binary (web/ and the
- * chart library, turned into a table by tools/embed at build time).
+ * assets — the dashboard's files (web/), embedded in the binary at build
+ * time: the table is written by tools/embed/embed.c (mamori-embed) into the
+ * build folder's web_assets.c, and the server answers static requests from
+ * it. Constant data: thread-safe, nothing to free.
  */
 #ifndef MAMORI_WEB_ASSETS_H
 #define MAMORI_WEB_ASSETS_H
@@ -14,10 +16,8 @@ struct web_asset {
 	size_t len;
 	const char *etag; /* quoted strong validator, e.g. "\"3f2a...\"" (a hash of the bytes) */
 };
-
 extern const struct web_asset web_assets[];
 extern const size_t web_assets_n;
-
 /* The asset at exactly this path, or NULL. */
 const struct web_asset *web_asset_find(const char *path);
 
