@@ -35,6 +35,7 @@ import threading, time, traceback, urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import servelib as sl  # noqa: E402
 
 mamori, gen = sys.argv[1], sys.argv[2]

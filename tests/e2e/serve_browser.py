@@ -18,6 +18,7 @@ import json, os, re, shutil, signal, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import servelib as sl  # noqa: E402
 
 mamori, gen, artifacts = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])

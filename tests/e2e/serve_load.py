@@ -15,6 +15,7 @@ import os, shutil, signal, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import servelib as sl  # noqa: E402
 
 mamori, gen = sys.argv[1], sys.argv[2]
