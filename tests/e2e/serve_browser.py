@@ -14,7 +14,7 @@ Without them the test fails and says what is missing.
 
 usage: serve_browser.py MAMORI MAMORI_GEN ARTIFACTS
 """
-import json, os, re, shutil, signal, subprocess, sys, tempfile
+import json, os, re, shutil, signal, sqlite3, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -72,7 +72,29 @@ with tempfile.TemporaryDirectory(prefix="mamori-serve-browser-") as tmp:
     host_events = [json.loads(l) for l in sl.cli(
         mamori, "query", "--store", db, "--json", "--host", doc["hosts"][0]["ip"], "--type",
         "alert,intel,event", "--limit", "100").stdout.splitlines() if l.strip()]
+    dn = sl.expected_darknet(db)
+    zones = json.loads(sl.cli(mamori, "audit", "--store", db, "-c", sl.CONFIG, "--json").stdout)
+    c = sl.open_ro(db)
+    counters = json.loads(c.execute("SELECT counters FROM stats ORDER BY ts DESC, id DESC"
+                                    " LIMIT 1").fetchone()[0])
+    c.close()
+    # the feed the intel page uploads, and what a hunt with it finds in a copy of the store
+    feed = os.path.join(tmp, "browser-feed.txt")
+    with open(feed, "w") as f:
+        f.write("# the C2 and exfiltration servers of the behaviour scenario\n"
+                "185.243.115.84\n45.67.230.12\n")
+    copy = os.path.join(tmp, "copy.db")
+    src, dst = sl.open_ro(db), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    h = sl.cli(mamori, "hunt", "--store", copy, *sl.settings(), feed)
+    m = re.search(r"hunt: (\d+) sightings of \d+ indicators over (\d+) stored records", h.stderr)
+    if h.returncode != 0 or not m:
+        print("FAIL serve_browser: mamori hunt with the feed: %s" % h.stderr[-500:])
+        sys.exit(1)
     srv = sl.Server(mamori, db, tmp, "browser").start()
+    health = sl.get(srv.port, "/api/stats").json()["health"]
     expected = {
         "url": "http://127.0.0.1:%d/" % srv.port,
         "chromium": chromium,
@@ -97,6 +119,16 @@ with tempfile.TemporaryDirectory(prefix="mamori-serve-browser-") as tmp:
         "incident": doc,
         "events_host": doc["hosts"][0]["ip"],
         "events_host_count": len(host_events),
+        "darknet": {"total-packets": dn["totals"]["packets"],
+                    "total-sources": dn["totals"]["sources"],
+                    "days": len([d for d in dn["days"] if d["packets"]]),
+                    "sources": {k: v["packets"] for k, v in dn["sources"].items()},
+                    "ports": {"%s/%d" % k: v["packets"] for k, v in dn["ports"].items()}},
+        "zones": zones,
+        "counters": counters,
+        "health": health,
+        "intel": {"file": feed, "loaded": 2, "sightings": int(m.group(1)),
+                  "records": int(m.group(2))},
     }
     path = os.path.join(tmp, "expected.json")
     with open(path, "w") as f:

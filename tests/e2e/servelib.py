@@ -438,6 +438,47 @@ def expected_summary(db, days=30):
         c.close()
 
 
+def expected_darknet(db, days=30):
+    """The darknet rows of the window as /api/darknet sums them: per day (packets,
+    entries, distinct sources), per source (packets, distinct ports, classes) and per
+    (protocol name, port) (packets, distinct sources)."""
+    s = expected_summary(db, days)
+    frm = datetime.date.fromisoformat(s["from"])
+    to = datetime.date.fromisoformat(s["to"])
+    c = open_ro(db)
+    try:
+        rows = c.execute("SELECT ts, key, value, json FROM daily WHERE kind='darknet' AND"
+                         " ts >= ? AND ts < ?", (day_start(frm),
+                                                 day_start(to + datetime.timedelta(days=1))))
+        rows = rows.fetchall()
+    finally:
+        c.close()
+    per_day = collections.defaultdict(lambda: {"packets": 0, "entries": 0, "sources": set()})
+    src = collections.defaultdict(lambda: {"packets": 0, "ports": set(), "class": set()})
+    ports = collections.defaultdict(lambda: {"packets": 0, "sources": set()})
+    protos = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmp"}
+    for ts, key, value, js in rows:
+        d = per_day[day_of(ts).isoformat()]
+        d["packets"] += value
+        if key == "other":
+            continue
+        ip, proto, port = key.split("|")
+        d["entries"] += 1
+        d["sources"].add(ip)
+        src[ip]["packets"] += value
+        src[ip]["ports"].add((proto, port))
+        src[ip]["class"].add(json.loads(js)["class"])
+        k = (protos.get(proto, proto), int(port))
+        ports[k]["packets"] += value
+        ports[k]["sources"].add(ip)
+    days_list = [{"date": k, "packets": v["packets"], "entries": v["entries"],
+                  "sources": len(v["sources"])} for k, v in sorted(per_day.items())]
+    return {"from": s["from"], "to": s["to"], "days": days_list,
+            "totals": {"packets": sum(v["packets"] for v in per_day.values()),
+                       "sources": len(src)},
+            "sources": src, "ports": ports}
+
+
 def top_ok(listed, count_of, key, k=10, count="count"):
     """Whether LISTED (a list of objects) is a correct top K of COUNT_OF (key -> count):
     as many items as there can be, each with its true count, largest first, none left

@@ -9,7 +9,9 @@
 // (the playwright-core folder), artifacts (where the screenshots go), overview (figure
 // name -> value), categories, top (sources/destinations/signatures: key -> count),
 // incidents (ids, newest first), incident (the document), events_host,
-// events_host_count.
+// events_host_count, darknet (figures, sources and ports: key -> packets), zones (`mamori
+// audit --json`), counters (the newest stats row), health (/api/stats' health), intel
+// (a feed file and what `mamori hunt` finds with it).
 //
 // The page hooks (docs/web.md, "Dashboard"): [data-page=NAME][data-loaded="1"] once a
 // page is drawn; [data-figure=NAME][data-value=RAW] for figures; rows tr[data-row=...];
@@ -202,7 +204,11 @@ try {
         'incident-bytes-out': ((dm.bytes_out || {}).total) || 0,
         'incident-bytes-in': ((dm.bytes_in || {}).total) || 0,
         'incident-pii-records': ((dm.personal_data || {}).records) || 0,
+        'incident-files-out': ((dm.files_out || {}).files || []).length,
+        'incident-tools-in': ((dm.tools_in || {}).files || []).length,
+        'incident-staged': ((dm.staged || {}).files || []).length,
       };
+      for (const k of ['alerts', 'intel', 'events', 'retro']) figs['incident-signals-' + k] = (doc.signals || {})[k] || 0;
       for (const [name, want] of Object.entries(figs)) await checkFigure(name, want);
       const hosts = await page.$$eval('tr[data-row="host"]', (els) => els.map((e) => e.getAttribute('data-ip')));
       const wantHosts = (doc.hosts || []).map((h) => h.ip);
@@ -210,6 +216,9 @@ try {
       const infra = await page.$$eval('tr[data-row="infra"]', (els) => els.map((e) => e.getAttribute('data-value')));
       const wantInfra = (doc.infrastructure || []).map((f) => f.value);
       check(JSON.stringify([...infra].sort()) === JSON.stringify([...wantInfra].sort()), `incident: infrastructure rows ${JSON.stringify(infra)}, expected ${JSON.stringify(wantInfra)}`);
+      const files = ['files_out', 'tools_in', 'staged'].reduce((n, k) => n + ((dm[k] || {}).files || []).length, 0);
+      const fr = await page.locator('tr[data-row="file"]').count();
+      check(fr === files, `incident: ${fr} file rows, the document has ${files} files`);
       const tl = await page.locator('[data-row="timeline"]').count();
       check(tl === (doc.timeline || []).length, `incident: ${tl} timeline rows, the document has ${(doc.timeline || []).length}`);
       await noError('incident');
@@ -221,6 +230,12 @@ try {
       if (await rep.count()) {
         const href = await rep.getAttribute('href');
         check(href === null || href.includes(`/api/incidents/${id}/report`), `incident: report link ${href}`);
+      }
+      const md = page.locator('[data-action="markdown"]').first();
+      if (check(await md.count(), 'incident: a Markdown button')) {
+        const href = await md.getAttribute('href');
+        check(href && new URL(href, exp.url).pathname === `/api/incidents/${id}/report` && new URL(href, exp.url).searchParams.get('format') === 'markdown',
+          `incident: the Markdown link ${href}`);
       }
       const stix = page.locator('[data-action="stix"]').first();
       if (check(await stix.count(), 'incident: a STIX button')) {
@@ -258,14 +273,55 @@ try {
     }
   }
 
-  // ---- the other pages ----
-  for (const name of ['darknet', 'zones', 'health']) {
-    if (await go('#/' + name, name)) {
-      await noError(name);
-      await shot(name + '.png');
-    }
+  // ---- darknet ----
+  if (await go('#/darknet', 'darknet')) {
+    const dn = exp.darknet;
+    for (const k of ['total-packets', 'total-sources', 'days']) await checkFigure('darknet-' + k, dn[k]);
+    const src = await page.$$eval('tr[data-row="darknet-source"]', (els) => els.map((e) => ({ key: e.getAttribute('data-ip'), count: e.getAttribute('data-packets') })));
+    const e = topOk(src, dn.sources, 20);
+    check(!e, `darknet: source rows: ${e}`);
+    const ports = await page.$$eval('tr[data-row="darknet-port"]', (els) => els.map((e) => `${(e.getAttribute('data-proto') || '').toLowerCase()}/${e.getAttribute('data-port')}`));
+    check(ports.length === Math.min(20, Object.keys(dn.ports).length) && ports.every((p) => p in dn.ports),
+      `darknet: port rows ${JSON.stringify(ports.slice(0, 5))}… (${ports.length}) are the store's`);
+    const minListed = Math.min(...ports.map((p) => dn.ports[p]));
+    check(Object.entries(dn.ports).every(([k, v]) => ports.includes(k) || v <= minListed), 'darknet: no port with more packets left out');
+    await noError('darknet');
+    await shot('darknet.png');
   }
-  if (await go('#/intel', 'intel')) await noError('intel');
+
+  // ---- zones: as mamori audit --json ----
+  if (await go('#/zones', 'zones')) {
+    const z = exp.zones;
+    const zs = z.zones || [];
+    await checkFigure('zones-compliant', z.compliant ? 'true' : 'false');
+    await checkFigure('zones-count', zs.length);
+    await checkFigure('zones-compliant-count', zs.filter((x) => x.compliant).length);
+    await checkFigure('zones-violations', zs.reduce((n, x) => n + x.violations, 0));
+    for (const x of zs) {
+      for (const k of ['flows', 'packets', 'bytes', 'violations']) await checkFigure(`zone-${x.zone}-${k}`, x[k]);
+      await checkFigure(`zone-${x.zone}-compliant`, x.compliant ? 'true' : 'false');
+    }
+    const names = await page.$$eval('[data-row="zone"]', (els) => els.map((e) => e.getAttribute('data-zone')));
+    check(JSON.stringify([...names].sort()) === JSON.stringify(zs.map((x) => x.zone).sort()), `zones: zone rows ${JSON.stringify(names)}`);
+    const nv = await page.locator('[data-row="violation"]').count();
+    const want = zs.reduce((n, x) => n + (x.events || []).length, 0);
+    check(nv === want, `zones: ${nv} violation rows, mamori audit lists ${want}`);
+    await noError('zones');
+    await shot('zones.png');
+  }
+
+  // ---- health: the newest stats row ----
+  if (await go('#/health', 'health')) {
+    const hl = exp.health;
+    for (const k of ['status', 'drops', 'memcap', 'caps']) await checkFigure('health-' + k, hl[k]);
+    const checks = await page.$$eval('tr[data-row="check"]', (els) => els.map((e) => [e.getAttribute('data-counter'), e.getAttribute('data-value')]));
+    check(checks.length === (hl.checks || []).length, `health: ${checks.length} check rows, the API has ${(hl.checks || []).length}`);
+    for (const [c, v] of checks) check(same(v, exp.counters[c] || 0), `health: check ${c} = ${v}, the stats row says ${exp.counters[c] || 0}`);
+    const counters = await page.$$eval('tr[data-row="counter"]', (els) => els.map((e) => e.getAttribute('data-counter')));
+    check(JSON.stringify([...counters].sort()) === JSON.stringify(Object.keys(exp.counters).sort()), `health: ${counters.length} counter rows, the stats row has ${Object.keys(exp.counters).length}`);
+    await noError('health');
+    await shot('health.png');
+  }
 
   // ---- events: search by host ----
   if (await go('#/events', 'events')) {
@@ -300,6 +356,34 @@ try {
       await noError('events');
     }
     await shot('events.png');
+  }
+
+  // ---- intel: upload a feed through the form (this changes the store: last) ----
+  if (await go('#/intel', 'intel')) {
+    await noError('intel');
+    const it = exp.intel;
+    await page.locator('[data-page="intel"] input[name="feed"]').setInputFiles(it.file);
+    await page.locator('[data-page="intel"] [data-action="upload"]').click();
+    try {
+      await page.waitForSelector('[data-figure="intel-sightings"]', { timeout: 60000 });
+      await checkFigure('intel-loaded', it.loaded);
+      await checkFigure('intel-sightings', it.sightings);
+      await checkFigure('intel-records', it.records);
+    } catch (e) {
+      check(false, 'intel: the upload\'s result within 60 s: ' + e.message.split('\n')[0]);
+    }
+    await noError('intel');
+    await shot('intel.png');
+    // the sightings are now records of the store
+    await page.evaluate(() => { window.location.hash = '#/events?type=intel'; });
+    await page.waitForSelector('[data-page="events"][data-loaded="1"]', { state: 'attached' });
+    try {
+      await page.waitForFunction((n) => document.querySelectorAll('[data-page="events"] [data-row="event"]').length === n, it.sightings, { timeout: 10000 });
+      check(true, 'events: the uploaded sightings are listed');
+    } catch (e) {
+      const n = await page.locator('[data-page="events"] [data-row="event"]').count();
+      check(false, `events type=intel: ${n} rows after the upload, ${it.sightings} sightings`);
+    }
   }
 } catch (e) {
   check(false, 'browser script: ' + (e.stack || e));
