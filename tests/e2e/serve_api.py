@@ -809,8 +809,37 @@ def t_slowloris(port):
           "%.1f s)" % (ok, slow))
 
 
+WEB = os.path.join(sl.ROOT, "web")
+ASSETS = [("/", "index.html", "text/html"), ("/index.html", "index.html", "text/html"),
+          ("/app.js", "app.js", "text/javascript"), ("/lib.js", "lib.js", "text/javascript"),
+          ("/app.css", "app.css", "text/css"), ("/favicon.svg", "favicon.svg", "image/svg+xml"),
+          ("/vendor/chart.umd.min.js", "node_modules/chart.js/dist/chart.umd.min.js",
+           "text/javascript")]
+
+
+def t_assets(port):
+    """The embedded dashboard: the files of web/ byte for byte, with their types."""
+    for path, file, ctype in ASSETS:
+        with open(os.path.join(WEB, file), "rb") as f:
+            want = f.read()
+        r = sl.get(port, path)
+        check(r.status == 200 and r.body == want, "GET %s: 200 with web/%s: %r" % (path, file, r))
+        check((r.header("content-type") or "").startswith(ctype),
+              "GET %s: Content-Type %s: %r" % (path, ctype, r.header("content-type")))
+        check("default-src 'self'" in (r.header("content-security-policy") or "") and
+              r.header("x-content-type-options") == "nosniff", "GET %s: security headers" % path)
+        tag = r.header("etag")
+        if tag:
+            r2 = sl.get(port, path, headers={"If-None-Match": tag})
+            check(r2.status == 304 and not r2.body, "GET %s with If-None-Match: 304: %r" % (path, r2))
+
+
 def t_traversal_embedded(port):
     idx = S.get("index") or b""
+    files = set()
+    for _, file, _ in ASSETS:
+        with open(os.path.join(WEB, file), "rb") as f:
+            files.add(f.read())
     for path in (b"/../../etc/passwd", b"/%2e%2e/%2e%2e/etc/passwd", b"/vendor/../../CMakeLists.txt",
                  b"//etc/passwd", b"/..\\..\\etc\\passwd", b"/%5c..%5c..%5cetc%5cpasswd",
                  b"/..%2f..%2fetc%2fpasswd", b"/.%2e/.%2e/etc/passwd", b"/%252e%252e/etc/passwd",
@@ -818,12 +847,16 @@ def t_traversal_embedded(port):
                  b"/./index.html/../../CMakeLists.txt", b"/.git/config",
                  b"/index.html/", b"/%2e%2e%2f%2e%2e%2fetc%2fpasswd", b"/....//....//etc/passwd",
                  b"/vendor/%2e%2e/%2e%2e/CMakeLists.txt", b"/" + b"../" * 20 + b"etc/passwd",
-                 b"/index.html%00.png", b"/index.html%00/../../CMakeLists.txt"):
+                 b"/index.html%00.png", b"/index.html%00/../../CMakeLists.txt",
+                 b"/vendor/../app.js", b"/vendor/%2e%2e/app.js", b"/vendor//chart.umd.min.js",
+                 b"/./app.js", b"/app.js/", b"/APP.JS", b"/vendor/", b"/vendor",
+                 b"/vendor/chart.umd.min.js/..", b"/%61pp.js/../app.js", b"/app.js\\"):
         st, hdrs, body = sl.raw(port, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                 b"Connection: close\r\n\r\n")
         check(st in (400, 404), "GET %r (embedded files): 404 or 400, got %r" % (path, st))
         check(b"root:" not in body and b"cmake_minimum_required" not in body and
-              b"#include" not in body and b"[core]" not in body and (not idx or body != idx),
+              b"#include" not in body and b"[core]" not in body and (not idx or body != idx) and
+              body not in files,
               "GET %r: no file content" % path)
 
 
@@ -1397,6 +1430,7 @@ with tempfile.TemporaryDirectory(prefix="mamori-serve-api-") as TMP:
         section("zones", t_zones, P)
         section("stats", t_stats, P)
         section("headers", t_headers, P)
+        section("embedded files", t_assets, P)
         section("routes and methods", t_routes, P)
         section("Host", t_host, P)
         BEFORE = sl.counts(DB)
