@@ -132,6 +132,11 @@ int store_parse_rfc3339(const char *s, int64_t *out)
 	if (y < 1970 || s[4] != '-' || (mo = digits(s + 5, 2)) < 1 || mo > 12 || s[7] != '-' ||
 	    (d = digits(s + 8, 2)) < 1 || d > 31)
 		return -1;
+	/* a day the month has (timegm would turn 02-30 into 03-02) */
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+		return -1;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;

@@ -30,7 +30,8 @@ static int types_arg(const char *s, unsigned *types, struct web_resp *rs)
 		unsigned k;
 		for (k = 0; k < STORE_KINDS && strcmp(t, store_kind_name(k)); k++)
 			;
-		if (k == STORE_KINDS) {
+		/* stats and daily rows are /api/stats and /api/summary's */
+		if (k == STORE_KINDS || k == STORE_STATS || k == STORE_DAILY) {
 			web_error(
 			    rs, 400,
 			    "type: flow, dns, http, tls, fileinfo, alert, intel, stats, event "
@@ -53,6 +54,19 @@ static int text_arg(const struct web_req *rq, struct web_resp *rs, const char *k
 		return -1;
 	}
 	return 0;
+}
+
+/* Do two EVE lines have the same "timestamp"? */
+static bool same_time(const char *a, const char *b)
+{
+	static const char key[] = "\"timestamp\":\"";
+	const char *x = strstr(a, key), *y = strstr(b, key);
+	if (!x || !y)
+		return false;
+	x += sizeof(key) - 1;
+	y += sizeof(key) - 1;
+	size_t n = strcspn(x, "\"");
+	return n == strcspn(y, "\"") && !strncmp(x, y, n);
 }
 
 void api_events(struct web_req *rq, struct web_resp *rs)
@@ -108,6 +122,17 @@ void api_events(struct web_req *rq, struct web_resp *rs)
 	}
 	bool more = (int64_t)nl > limit;
 	size_t from = more ? 1 : 0, cap = len + 128;
+	/* a page that would end inside a group of records of one time (the
+	 * extra record has the oldest one's time) would lose the rest of the
+	 * group (until is exclusive): the group goes to the next page whole,
+	 * unless it is the whole page */
+	if (more && same_time(line[0], line[1])) {
+		size_t g = 1;
+		while (g + 1 < nl && same_time(line[1], line[g + 1]))
+			g++;
+		if (g + 1 < nl)
+			from = g + 1;
+	}
 	char *out = line ? malloc(cap) : NULL;
 	if (!out) {
 		free(line);
@@ -270,6 +295,9 @@ void api_stats(struct web_req *rq, struct web_resp *rs)
 	json_object_set_new(srv, #name, json_integer((json_int_t)atomic_load(&c->name)));
 	WEB_COUNTERS(X)
 #undef X
+	json_object_set_new(
+	    srv, "errors",
+	    json_integer((json_int_t)(atomic_load(&c->status_4xx) + atomic_load(&c->status_5xx))));
 	json_object_set_new(o, "serve", srv);
 	web_json(rs, 200, o);
 }

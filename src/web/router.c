@@ -150,6 +150,14 @@ void web_day_text(int64_t day, char out[11])
 		 tm.tm_mday % 100);
 }
 
+static bool has_control(const char *p)
+{
+	for (; *p; p++)
+		if ((unsigned char)*p < 32 || *p == 127)
+			return true;
+	return false;
+}
+
 void web_handle(struct web_req *rq, struct web_resp *rs)
 {
 	struct web_server *s = rq->srv;
@@ -165,6 +173,16 @@ void web_handle(struct web_req *rq, struct web_resp *rs)
 		web_error(rs, 400, "more than %d query arguments", WEB_ARGS_MAX);
 		return;
 	}
+	if (has_control(rq->path)) {
+		web_error(rs, 400, "a control byte (or NUL) in the path");
+		return;
+	}
+	for (unsigned i = 0; i < rq->n_args; i++)
+		if (has_control(rq->args[i].key) ||
+		    (rq->args[i].value && has_control(rq->args[i].value))) {
+			web_error(rs, 400, "a control byte (or NUL) in a query argument");
+			return;
+		}
 	if (strncmp(rq->path, "/api/", 5) != 0 && strcmp(rq->path, "/api")) {
 		if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
 			web_error(rs, 405, "%s: only GET", rq->path);
@@ -188,6 +206,10 @@ void web_handle(struct web_req *rq, struct web_resp *rs)
 			break;
 		}
 	}
+	/* without the token nothing tells which endpoints exist */
+	if ((!r || (r->flags & R_AUTH)) && strcmp(rq->path, "/api/session") &&
+	    strcmp(rq->path, "/api/login") && !web_auth_ok(rq, rs))
+		return;
 	if (!r) {
 		if (path_known)
 			web_error(rs, 405, "%s: method %s not allowed", rq->path, rq->method);
@@ -195,8 +217,6 @@ void web_handle(struct web_req *rq, struct web_resp *rs)
 			web_error(rs, 404, "%s: no such API endpoint (docs/web.md)", rq->path);
 		return;
 	}
-	if ((r->flags & R_AUTH) && !web_auth_ok(rq, rs))
-		return;
 	if ((r->flags & R_CSRF) && !web_csrf_ok(rq)) {
 		atomic_fetch_add(&s->c.forbidden, 1);
 		web_error(rs, 403,

@@ -39,8 +39,14 @@
 struct conn_state {
 	char *body;
 	size_t len, cap;
-	bool refused; /* answered before its body was read */
+	bool refused;	  /* answered before its body was read */
+	bool too_large;	  /* a body without a length grew over serve.max-body */
+	uint64_t skipped; /* of it, bytes read and dropped */
 };
+
+/* Bytes of a too large body read and dropped before the connection is
+ * closed without an answer. */
+#define DISCARD_MAX (64ull << 20)
 
 /* ---- the pool of read connections ---- */
 
@@ -121,6 +127,20 @@ static enum MHD_Result arg_of(void *cls, enum MHD_ValueKind kind, const char *ke
 	}
 	rq->args[rq->n_args++] = (struct web_arg){key, value};
 	return MHD_YES;
+}
+
+/* Percent-decoding (URL and arguments): a decoded NUL becomes byte 0x01,
+ * which the router refuses with every other control byte, so that text
+ * after a NUL is never silently dropped. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	size_t n = MHD_http_unescape(s);
+	for (size_t i = 0; i < n; i++)
+		if (!s[i])
+			s[i] = 1;
+	return n;
 }
 
 static const char *header(struct MHD_Connection *c, const char *name)
@@ -237,8 +257,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (*upload_size) {
 		size_t n = *upload_size;
-		if (cs->len + n > s->cfg->serve_max_body)
-			return refuse(s, c, cs, 413, "the body is larger than serve.max-body");
+		if (cs->too_large || cs->len + n > s->cfg->serve_max_body) {
+			/* no length said so: read to its end, answer 413 then */
+			cs->too_large = true;
+			cs->skipped += n;
+			*upload_size = 0;
+			return cs->skipped > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
 		if (cs->len + n + 1 > cs->cap) {
 			size_t cap = cs->cap ? cs->cap : 65536;
 			while (cap < cs->len + n + 1)
@@ -255,6 +280,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+
+	if (cs->too_large)
+		return refuse(s, c, cs, 413, "the body is larger than serve.max-body");
 
 	struct web_req rq;
 	struct web_resp rs;
@@ -523,14 +551,14 @@ int serve_cmd(int argc, char **argv)
 	(void)sslen;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_POLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	d = MHD_start_daemon(flags, (uint16_t)cfg->serve_port, NULL, NULL, on_request, s,
-			     MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT,
-			     (unsigned)cfg->serve_max_clients, MHD_OPTION_CONNECTION_TIMEOUT,
-			     (unsigned)cfg->serve_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-			     (size_t)WEB_HEADERS_MAX, MHD_OPTION_THREAD_STACK_SIZE,
-			     (size_t)(4u << 20), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-			     (unsigned)1024, MHD_OPTION_END);
+	d = MHD_start_daemon(
+	    flags, (uint16_t)cfg->serve_port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->serve_max_clients,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->serve_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HEADERS_MAX,
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(4u << 20), MHD_OPTION_UNESCAPE_CALLBACK,
+	    unescape, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!d) {
 		log_error("serve: cannot listen on %s port %u: %s", s->listen, cfg->serve_port,
 			  strerror(errno));
