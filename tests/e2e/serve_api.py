@@ -902,6 +902,26 @@ def t_csrf_ok(port):
     path = os.path.join(STORE_DIR, "intel", "csrf-ok.txt")
     check(os.path.exists(path) and open(path, "rb").read() == b"192.0.2.252\n",
           "the upload is kept in the intel folder as its name")
+    # uploads at once: each imported or refused as busy (409), never anything else
+    res = []
+
+    def up(i):
+        try:
+            r = sl.request(port, "POST", "/api/intel?name=par-%d.txt&format=list" % i, headers=hdr,
+                           body=("".join("192.0.2.%d\n" % k for k in range(1, 200)) +
+                                 "45.67.230.12\n").encode(), timeout=120)
+            res.append(r.status)
+        except OSError as e:
+            res.append(type(e).__name__)
+
+    ts = [threading.Thread(target=up, args=(i,)) for i in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(all(x in (200, 409) for x in res) and 200 in res,
+          "4 uploads at once: 200 or 409 each, one at least imported: %r" % res)
+    check(sl.alive_and_answering(port), "answers after uploads at once")
 
 
 class SSE:
@@ -1277,6 +1297,12 @@ def t_token():
         s = SSE(port, b"Authorization: Bearer " + tok.encode() + b"\r\n")
         check(s.status == 200, "token: GET /api/live with Bearer: 200 (%r)" % s.status)
         s.close()
+        # a reconnecting client's Last-Event-ID is not replayed
+        s = SSE(port, b"Authorization: Bearer " + tok.encode() + b"\r\nLast-Event-ID: incident:1\r\n")
+        time.sleep(2.5)
+        check(s.status == 200 and not [e for e in s.events if "data" in e],
+              "token: GET /api/live with Last-Event-ID: nothing replayed: %r" % s.events[:2])
+        s.close()
     finally:
         t_stop(srv, signal.SIGINT, "token server, SIGINT")
 
@@ -1294,7 +1320,8 @@ def t_static_dir():
     os.symlink(os.path.join(base, "outside.txt"), os.path.join(root, "link.txt"))
     os.symlink("/etc/passwd", os.path.join(root, "passwd"))
     os.symlink(base, os.path.join(root, "up"))
-    srv = sl.Server(mamori, DB, TMP, "static", ["--set", "serve.static-dir=" + root]).start()
+    srv = sl.Server(mamori, DB, TMP, "static", ["--set", "serve.static-dir=" + root,
+                                                "--set", "serve.readers=1"]).start()
     port = srv.port
     try:
         r = sl.get(port, "/")
@@ -1322,6 +1349,22 @@ def t_static_dir():
                   b"cmake_minimum_required" not in body and b"STATIC-DIR-INDEX" not in body,
                   "static-dir: GET %r: no file content" % path)
         check(sl.get(port, "/api/summary").status == 200, "static-dir: the API answers")
+        # serve.readers=1: requests at once wait for the one read connection
+        res = []
+
+        def one(p):
+            try:
+                res.append(sl.get(port, p, timeout=120).status)
+            except OSError as e:
+                res.append(type(e).__name__)
+
+        ts = [threading.Thread(target=one, args=(p,)) for p in
+              ["/api/summary", "/api/incidents/1", "/api/events?limit=200", "/api/darknet"] * 5]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        check(res == [200] * 20, "serve.readers=1: 20 requests at once all answered 200: %r" % res)
     finally:
         t_stop(srv, signal.SIGTERM, "static-dir server")
 
