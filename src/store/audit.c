@@ -462,12 +462,7 @@ int audit_cmd(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	if (store)
-		snprintf(path, sizeof(path), "%s", store);
-	else if (dir)
-		snprintf(path, sizeof(path), "%s/mamori.db", dir);
-	else
-		snprintf(path, sizeof(path), "mamori.db");
+	store_path_arg(store, dir, path, sizeof(path));
 	if (cfg_path) {
 		cfg = calloc(1, sizeof(*cfg));
 		if (!cfg)

@@ -192,6 +192,16 @@ int store_parse_rfc3339(const char *s, int64_t *out)
 	return 0;
 }
 
+void store_path_arg(const char *store, const char *dir, char *out, size_t outlen)
+{
+	if (store)
+		snprintf(out, outlen, "%s", store);
+	else if (dir)
+		snprintf(out, outlen, "%s/mamori.db", dir);
+	else
+		snprintf(out, outlen, "mamori.db");
+}
+
 int store_parse_time(const char *s, int64_t now_us, int64_t *out_us)
 {
 	if (!s || !*s)

@@ -34,6 +34,10 @@ void store_prefix_range(int ver, const uint8_t *addr, unsigned plen, uint8_t lo[
  * masked address and prefix length. 0, or -1 when it is neither. */
 int store_parse_prefix(const char *s, int *ver, uint8_t addr[16], unsigned *plen);
 
+/* The store a command reads: --store PATH, else DIR/mamori.db (-d/-o DIR),
+ * else mamori.db. */
+void store_path_arg(const char *store, const char *dir, char *out, size_t outlen);
+
 /*
  * A point in time, in µs since the epoch: RFC 3339 ("2024-01-15T09:00:00Z",
  * "2024-01-15 09:00:00.5+09:00"; without a zone UTC), a date ("2024-01-15":

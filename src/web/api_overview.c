@@ -45,6 +45,27 @@ static int64_t one_int(sqlite3 *db, const char *sql, const struct window *w, int
 	return v;
 }
 
+/* A statement over the window: ?1 from, ?2 until, ?3 (when used) the
+ * length of a top list. NULL on a store error. */
+static sqlite3_stmt *window_stmt(sqlite3 *db, const char *sql, const struct window *w)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, w->from);
+	sqlite3_bind_int64(st, 2, w->until);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int(st, 3, WEB_TOP_MAX);
+	return st;
+}
+
+/* Finalize after the last step: 0, or -1 when it was not SQLITE_DONE. */
+static int stmt_done(sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int window_of(struct web_req *rq, struct web_resp *rs, struct window *w)
 {
 	int64_t days;
@@ -112,10 +133,8 @@ static int days_json(sqlite3 *db, const struct window *w, json_t *days, json_t *
 	    "SELECT ts / 86400000000, kind, CASE WHEN kind = 'darknet' THEN '' ELSE key END,"
 	    " sum(value) FROM daily WHERE ts >= ?1 AND ts < ?2 AND kind IN ('attacks',"
 	    " 'attack_sources', 'darknet') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *d = day_obj(days, sqlite3_column_int64(st, 0));
@@ -139,19 +158,15 @@ static int days_json(sqlite3 *db, const struct window *w, json_t *days, json_t *
 			add_int(by_cat, key, v);
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 /* The top rows of an address query (?1 from, ?2 until): address, count. */
 static int top_addrs(sqlite3 *db, const char *sql, const struct window *w, json_t *arr)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
-	sqlite3_bind_int(st, 3, WEB_TOP_MAX);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char a[64];
@@ -162,8 +177,7 @@ static int top_addrs(sqlite3 *db, const char *sql, const struct window *w, json_
 		json_object_set_new(o, "count", json_integer(sqlite3_column_int64(st, 1)));
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 #define SIGNAL_ENDS(col)                                                                           \
@@ -179,11 +193,8 @@ static int top_signatures(sqlite3 *db, const struct window *w, json_t *arr)
 	    "SELECT sid, (SELECT v FROM str WHERE id = m), n FROM (SELECT gid, sid, max(msg) AS m,"
 	    " count(*) AS n FROM alert WHERE ts >= ?1 AND ts < ?2 GROUP BY gid, sid)"
 	    " ORDER BY n DESC, sid LIMIT ?3";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
-	sqlite3_bind_int(st, 3, WEB_TOP_MAX);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_object();
@@ -192,8 +203,7 @@ static int top_signatures(sqlite3 *db, const struct window *w, json_t *arr)
 		json_object_set_new(o, "count", json_integer(sqlite3_column_int64(st, 2)));
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 void api_summary(struct web_req *rq, struct web_resp *rs)
@@ -286,10 +296,8 @@ static int darknet_days(sqlite3 *db, const struct window *w, json_t *arr, int64_
 	static const char sql[] =
 	    DARKNET_ROWS "SELECT ts / 86400000000, sum(value), count(*), count(DISTINCT src) FROM r"
 			 " GROUP BY 1 ORDER BY 1";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char d[11];
@@ -302,8 +310,7 @@ static int darknet_days(sqlite3 *db, const struct window *w, json_t *arr, int64_
 		*packets += sqlite3_column_int64(st, 1);
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 static int darknet_sources(sqlite3 *db, const struct window *w, json_t *arr, int64_t *n)
@@ -313,10 +320,8 @@ static int darknet_sources(sqlite3 *db, const struct window *w, json_t *arr, int
 	    DARKNET_ROWS "SELECT src, sum(value) AS p, count(DISTINCT rest),"
 			 " max(json_extract(json, '$.class')), count(*) OVER () FROM r"
 			 " GROUP BY src ORDER BY p DESC, src LIMIT 20";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_object();
@@ -327,8 +332,7 @@ static int darknet_sources(sqlite3 *db, const struct window *w, json_t *arr, int
 		*n = sqlite3_column_int64(st, 4);
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 static int darknet_ports(sqlite3 *db, const struct window *w, json_t *arr)
@@ -338,10 +342,8 @@ static int darknet_ports(sqlite3 *db, const struct window *w, json_t *arr)
 	    "SELECT CAST(substr(rest, 1, instr(rest, '|') - 1) AS INTEGER),"
 	    " substr(rest, instr(rest, '|') + 1), sum(value) AS p, count(DISTINCT src) FROM r"
 	    " GROUP BY rest ORDER BY p DESC, rest LIMIT 20";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!(st = window_stmt(db, sql, w)))
 		return -1;
-	sqlite3_bind_int64(st, 1, w->from);
-	sqlite3_bind_int64(st, 2, w->until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int proto = sqlite3_column_int(st, 0);
@@ -368,8 +370,7 @@ static int darknet_ports(sqlite3 *db, const struct window *w, json_t *arr)
 		json_object_set_new(o, "sources", json_integer(sqlite3_column_int64(st, 3)));
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stmt_done(st, rc);
 }
 
 void api_darknet(struct web_req *rq, struct web_resp *rs)

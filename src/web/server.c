@@ -28,6 +28,7 @@
 #include "incident/incident.h"
 #include "store/query.h"
 #include "store/store.h"
+#include "store/store_util.h"
 #include "web/web_int.h"
 
 /* The dashboard's policy: its own scripts, styles and API only. */
@@ -484,12 +485,7 @@ int serve_cmd(int argc, char **argv)
 		goto out;
 	}
 	s->cfg = cfg;
-	if (store)
-		snprintf(s->store, sizeof(s->store), "%s", store);
-	else if (dir)
-		snprintf(s->store, sizeof(s->store), "%s/mamori.db", dir);
-	else
-		snprintf(s->store, sizeof(s->store), "mamori.db");
+	store_path_arg(store, dir, s->store, sizeof(s->store));
 
 	struct sockaddr_storage ss;
 	socklen_t sslen;
