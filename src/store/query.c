@@ -591,7 +591,7 @@ static void bind_int_named(sqlite3_stmt *st, const char *name, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
-int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
+int64_t store_query_each(sqlite3 *db, const struct store_query *q, store_query_fn fn, void *ctx)
 {
 	uint8_t lo[16], hi[16], addr[16];
 	int ver = 0;
@@ -711,8 +711,7 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 				continue;
 			if (!q->limit) {
 				/* all of it: each type in time order, as it comes */
-				fwrite(jb.p, 1, jb.len, out);
-				fputc('\n', out);
+				fn(ctx, jb.p, jb.len);
 				printed++;
 				continue;
 			}
@@ -744,8 +743,7 @@ int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
 			qsort(rows.v, rows.n, sizeof(rows.v[0]), by_time);
 		size_t from = rows.n > q->limit ? rows.n - q->limit : 0;
 		for (size_t i = from; i < rows.n; i++) {
-			fputs(rows.v[i].text, out);
-			fputc('\n', out);
+			fn(ctx, rows.v[i].text, strlen(rows.v[i].text));
 			printed++;
 		}
 	}
@@ -758,6 +756,17 @@ out:
 	free(ql);
 	free(sl);
 	return ok ? printed : -1;
+}
+
+static void to_file(void *ctx, const char *line, size_t len)
+{
+	fwrite(line, 1, len, ctx);
+	fputc('\n', ctx);
+}
+
+int64_t store_query_run(sqlite3 *db, const struct store_query *q, FILE *out)
+{
+	return store_query_each(db, q, to_file, out);
 }
 
 /* ---- opening a store for reading ---- */

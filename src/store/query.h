@@ -10,6 +10,7 @@
 #define MAMORI_STORE_QUERY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,8 +31,16 @@ struct store_query {
 	int64_t after_id, upto_id; /* 0, or rows with after_id < id <= upto_id */
 };
 
-/* Print the records q selects from db to out. Returns the number printed,
+/* Each record q selects, as one line (len bytes, no newline; borrowed for
+ * the call), oldest first. */
+typedef void (*store_query_fn)(void *ctx, const char *line, size_t len);
+
+/* Hand the records q selects from db to fn. Returns the number handed,
  * or -1 after a message (a bad host or domain, an SQLite error). */
+int64_t store_query_each(struct sqlite3 *db, const struct store_query *q, store_query_fn fn,
+			 void *ctx);
+
+/* The same, printed to out one per line. */
 int64_t store_query_run(struct sqlite3 *db, const struct store_query *q, FILE *out);
 
 /* Open a store for reading (close with sqlite3_close): a missing file or a

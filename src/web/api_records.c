@@ -56,6 +56,47 @@ static int text_arg(const struct web_req *rq, struct web_resp *rs, const char *k
 	return 0;
 }
 
+/* The lines of a search, each a NUL-terminated copy. */
+struct lines {
+	char **line;
+	size_t n, cap;
+	size_t len; /* bytes of all lines */
+	bool oom;
+};
+
+static void add_line(void *ctx, const char *s, size_t n)
+{
+	struct lines *ls = ctx;
+	if (ls->oom)
+		return;
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 128;
+		char **v = realloc(ls->line, cap * sizeof(*v));
+		if (!v) {
+			ls->oom = true;
+			return;
+		}
+		ls->line = v;
+		ls->cap = cap;
+	}
+	char *c = malloc(n + 1);
+	if (!c) {
+		ls->oom = true;
+		return;
+	}
+	memcpy(c, s, n);
+	c[n] = '\0';
+	ls->line[ls->n++] = c;
+	ls->len += n;
+}
+
+static void lines_free(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->line[i]);
+	free(ls->line);
+}
+
 /* Do two EVE lines have the same "timestamp"? */
 static bool same_time(const char *a, const char *b)
 {
@@ -96,32 +137,23 @@ void api_events(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	q.limit = (uint64_t)limit + 1; /* one more says whether there are more */
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem) {
-		web_error(rs, 500, "out of memory");
-		return;
-	}
-	int64_t n = store_query_run(rq->db, &q, mem);
-	if (fclose(mem) != 0 || n < 0) {
-		free(buf);
+	struct lines ls = {0};
+	int64_t n = store_query_each(rq->db, &q, add_line, &ls);
+	if (n < 0) {
+		lines_free(&ls);
 		web_error(rs, 500, "store error: %s", sqlite3_errmsg(rq->db));
 		return;
 	}
-	/* lines come oldest first: answer newest first, without the extra one */
-	char **line = calloc((size_t)n + 1, sizeof(*line));
-	size_t nl = 0;
-	for (char *p = buf, *e; line && p < buf + len; p = e + 1) {
-		e = memchr(p, '\n', (size_t)(buf + len - p));
-		if (!e)
-			break;
-		*e = '\0';
-		if ((int64_t)nl < n)
-			line[nl++] = p;
+	if (ls.oom) {
+		lines_free(&ls);
+		web_error(rs, 500, "out of memory");
+		return;
 	}
+	/* lines come oldest first: answer newest first, without the extra one */
+	size_t nl = ls.n;
+	char **line = ls.line;
 	bool more = (int64_t)nl > limit;
-	size_t from = more ? 1 : 0, cap = len + 128;
+	size_t from = more ? 1 : 0, cap = ls.len + ls.n + 128; /* lines, commas, the rest */
 	/* a page that would end inside a group of records of one time (the
 	 * extra record has the oldest one's time) would lose the rest of the
 	 * group (until is exclusive): the group goes to the next page whole,
@@ -133,10 +165,9 @@ void api_events(struct web_req *rq, struct web_resp *rs)
 		if (g + 1 < nl)
 			from = g + 1;
 	}
-	char *out = line ? malloc(cap) : NULL;
+	char *out = malloc(cap);
 	if (!out) {
-		free(line);
-		free(buf);
+		lines_free(&ls);
 		web_error(rs, 500, "out of memory");
 		return;
 	}
@@ -151,8 +182,7 @@ void api_events(struct web_req *rq, struct web_resp *rs)
 	o +=
 	    (size_t)snprintf(out + o, cap - o, "],\"count\":%zu,\"limit\":%" PRId64 ",\"more\":%s}",
 			     nl - from, limit, more ? "true" : "false");
-	free(line);
-	free(buf);
+	lines_free(&ls);
 	web_text(rs, 200, "application/json", out, o);
 }
 

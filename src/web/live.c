@@ -136,6 +136,17 @@ static void send_incidents(struct web_live *l, sqlite3 *db)
 	l->n_inc = n;
 }
 
+struct row_out {
+	FILE *f;
+	const char *event; /* the event's name: the table's */
+};
+
+static void send_row(void *ctx, const char *line, size_t len)
+{
+	const struct row_out *o = ctx;
+	fprintf(o->f, "event: %s\ndata: %.*s\n\n", o->event, (int)len, line);
+}
+
 /* New rows of one table, as events named after it (EVE lines as data). */
 static void send_rows(struct web_live *l, sqlite3 *db, size_t t)
 {
@@ -149,32 +160,19 @@ static void send_rows(struct web_live *l, sqlite3 *db, size_t t)
 		fprintf(l->mem, ": %" PRId64 " %s records skipped\n\n", skip, store_kind_name(k));
 		l->cursor[t] = top - LIVE_BATCH;
 	}
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		return;
 	struct store_query q = {.types = 1u << k,
 				.since = INT64_MIN,
 				.until = INT64_MAX,
 				.json = true,
 				.after_id = l->cursor[t],
 				.upto_id = top};
-	int64_t n = store_query_run(db, &q, mem);
-	fclose(mem);
+	struct row_out o = {l->mem, store_kind_name(k)};
+	int64_t n = store_query_each(db, &q, send_row, &o);
 	if (n >= 0) {
-		const char *name = k == STORE_EVENT ? "event" : store_kind_name(k);
-		for (char *p = buf, *e; p < buf + len; p = e + 1) {
-			e = memchr(p, '\n', (size_t)(buf + len - p));
-			if (!e)
-				break;
-			fprintf(l->mem, "event: %s\ndata: %.*s\n\n", name, (int)(e - p), p);
-		}
 		atomic_fetch_add(&l->srv->c.live_sent, (uint64_t)n);
 		fprintf(l->mem, ": %s up to %" PRId64 "\n\n", store_kind_name(k), top);
 		l->cursor[t] = top;
 	}
-	free(buf);
 }
 
 /* One poll: what is new, appended to the pending bytes. */
