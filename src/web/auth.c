@@ -181,19 +181,20 @@ bool web_host_ok(const struct web_req *rq)
 	return !strcasecmp(h, l);
 }
 
-bool web_csrf_ok(const struct web_req *rq)
+/* No Origin header, or one naming the Host the request was sent to. */
+static bool origin_ok(const struct web_req *rq)
 {
-	if (!rq->csrf || !web_same(rq->csrf, rq->srv->csrf))
-		return false;
 	if (!rq->origin)
 		return true;
-	/* the origin's host and port must be the Host the request was sent to */
 	const char *o = rq->origin;
-	if (!strncasecmp(o, "http://", 7))
-		o += 7;
-	else
+	if (strncasecmp(o, "http://", 7))
 		return false;
-	return rq->host && !strcasecmp(o, rq->host);
+	return rq->host && !strcasecmp(o + 7, rq->host);
+}
+
+bool web_csrf_ok(const struct web_req *rq)
+{
+	return rq->csrf && web_same(rq->csrf, rq->srv->csrf) && origin_ok(rq);
 }
 
 void api_session(struct web_req *rq, struct web_resp *rs)
@@ -215,8 +216,7 @@ void api_session(struct web_req *rq, struct web_resp *rs)
 void api_login(struct web_req *rq, struct web_resp *rs)
 {
 	struct web_server *s = rq->srv;
-	if (rq->origin && !web_csrf_ok(&(struct web_req){
-			      .srv = s, .csrf = s->csrf, .origin = rq->origin, .host = rq->host})) {
+	if (!origin_ok(rq)) {
 		atomic_fetch_add(&s->c.forbidden, 1);
 		web_error(rs, 403, "login from another origin");
 		return;

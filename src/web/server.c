@@ -301,8 +301,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq.body = cs->body;
 	rq.body_len = cs->len;
 	web_handle(&rq, &rs);
-	if (rs.status >= 500)
-		atomic_fetch_add(&s->c.store_errors, rs.status == 500);
+	if (rs.status == 500)
+		atomic_fetch_add(&s->c.store_errors, 1);
 	return send_resp(s, c, &rs, !strncmp(url, "/api/", 5));
 }
 
